@@ -1,0 +1,75 @@
+"""LaTeX to Unicode for the text a reader sees.
+
+Decoding is the slowest step of any BibTeX pipeline, so it is applied only to
+displayed strings, skipped for strings with nothing to decode, and memoised
+per distinct string (author names and venues repeat a lot).  The decoding
+itself is pylatexenc's; this module only adds the fast paths and the few
+conventions pylatexenc does not know (``$^*$`` marks, ``{}`` case protection).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+_NEEDS_WORK = re.compile(r"[\\{}$~&]|--|``|''")
+_SPACE = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+# Superscript marks written in math or with \textsuperscript: kept as glyphs.
+_SUPER = re.compile(
+    r"\$\s*\^\s*\{?\s*(\\ast|\*|\\dagger|\\ddagger|\\S|\\P|\\star|\\#)\s*\}?\s*\$"
+    r"|\\textsuperscript\s*\{\s*(\\ast|\*|\\dagger|\\ddagger|\\S|\\P|\\star|\\#|[^{}\\]{1,3})\s*\}"
+)
+_GLYPHS = {
+    "\\ast": "*", "*": "*", "\\dagger": "†", "\\ddagger": "‡", "\\S": "§",
+    "\\P": "¶", "\\star": "⋆", "\\#": "#",
+}
+_BRACES_ONLY = re.compile(r"[\\$~&]|--|``|''")
+
+_converter = None
+
+
+def _latex_to_text(text: str) -> str:
+    global _converter
+    if _converter is None:
+        # Imported lazily: pylatexenc's tables take a noticeable time to build,
+        # and many inputs never need them.
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    return _converter.latex_to_text(text)
+
+
+def _superscript(match: re.Match[str]) -> str:
+    token = match.group(1) or match.group(2)
+    return _GLYPHS.get(token.strip(), token.strip())
+
+
+@lru_cache(maxsize=65536)
+def decode(text: str) -> str:
+    """Return ``text`` as plain Unicode with whitespace collapsed.
+
+    >>> decode(r"Sch{\\"o}lkopf")
+    'Schölkopf'
+    >>> decode("{GlueFL}: Reconciling Client Sampling")
+    'GlueFL: Reconciling Client Sampling'
+    >>> decode(r"Wu$^*$")
+    'Wu*'
+    """
+    if not _NEEDS_WORK.search(text):
+        return _SPACE.sub(" ", text).strip()
+    if "&" in text:
+        # ACM exports leak HTML entities (``&amp;``) into titles.
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+        # A bare "&" is an alignment tab to LaTeX, but in a title it is an ampersand.
+        text = re.sub(r"(?<!\\)&", r"\\&", text)
+    if not _BRACES_ONLY.search(text):
+        return _SPACE.sub(" ", text.replace("{", "").replace("}", "")).strip()
+    text = _SUPER.sub(_superscript, text)
+    try:
+        out = _latex_to_text(text)
+    except Exception:  # pylatexenc is lenient, but never let it take a render down
+        out = text.replace("{", "").replace("}", "")
+    out = out.replace("\u00a0", " ")
+    return _SPACE.sub(" ", out).strip()
