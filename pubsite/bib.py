@@ -1,0 +1,316 @@
+"""Reading BibTeX files into raw entries, tolerating what real exports contain.
+
+bibtexparser v2 does the splitting; we run it with an empty middleware stack
+and expand ``@string`` macros and ``#`` concatenation ourselves, because
+bibtexparser 2.1 leaves concatenations unresolved.  Nothing is decoded here:
+LaTeX decoding is costly and only displayed fields need it (see ``latex``).
+
+Every block that cannot be used becomes a :class:`~pubsite.errors.Problem`
+with its file and 1-based line; the other entries are returned as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .errors import Problem, PubsiteError
+
+MONTH_MACROS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April",
+    "may": "May", "jun": "June", "jul": "July", "aug": "August",
+    "sep": "September", "oct": "October", "nov": "November", "dec": "December",
+}
+
+# bibtexparser logs its own warning for every failed block; we report them ourselves.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One BibTeX entry with macros expanded, still raw LaTeX.
+
+    ``fields`` keeps file order and lower-cased names; ``line`` is 1-based.
+    """
+
+    key: str
+    type: str
+    fields: tuple[tuple[str, str], ...]
+    path: str
+    line: int
+    raw: str = ""
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def field_dict(self) -> dict[str, str]:
+        return dict(self.fields)
+
+
+def read_text(path: str | os.PathLike[str], display: str) -> tuple[str, list[Problem]]:
+    """Read a bib file as text; Latin-1 files are read but reported.
+
+    A UTF-8 BOM and CRLF line endings are accepted silently: editors on Windows
+    produce them and they mean nothing.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PubsiteError("file not found", display) from None
+    except IsADirectoryError:
+        raise PubsiteError("is a directory, not a BibTeX file", display) from None
+    except OSError as exc:
+        raise PubsiteError(f"cannot read file: {exc.strerror}", display) from None
+    problems: list[Problem] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        problems.append(Problem(display, line, "warning", "PS002",
+                                "file is not UTF-8 (read as Latin-1/Windows-1252); save it as UTF-8"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, problems
+
+
+_TOKEN = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}"]+))\s*')
+
+
+def _braced_end(text: str, start: int) -> int:
+    """Index just past the brace group opening at ``start`` (or -1 if unbalanced)."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return -1
+
+
+def _quoted_end(text: str, start: int) -> int:
+    depth = 0
+    for index in range(start + 1, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0 and text[index - 1] != "\\":
+            return index + 1
+    return -1
+
+
+class MalformedValue(ValueError):
+    """A field value that is not braces, quotes, a number or macros joined by ``#``."""
+
+
+def expand(value: str, strings: dict[str, str], undefined: list[str] | None = None) -> str:
+    """Resolve one raw field value: braces, quotes, numbers, macros and ``#``.
+
+    >>> expand('icml # " 2023"', {"icml": "ICML"})
+    'ICML 2023'
+    >>> expand("{A {B} C}", {})
+    'A {B} C'
+
+    :raises MalformedValue: for text BibTeX itself would reject (``{2020} journal={X}``).
+    """
+    if value.startswith("{") and _braced_end(value, 0) == len(value):
+        return value[1:-1]
+    if value.startswith('"') and _quoted_end(value, 0) == len(value):
+        return value[1:-1]
+    if value.isdigit():
+        return value
+    parts: list[str] = []
+    pos = 0
+    length = len(value)
+    while pos < length:
+        while pos < length and value[pos].isspace():
+            pos += 1
+        if pos >= length:
+            break
+        char = value[pos]
+        if char == "{":
+            end = _braced_end(value, pos)
+            if end < 0:
+                raise MalformedValue("unbalanced braces")
+            parts.append(value[pos + 1:end - 1])
+        elif char == '"':
+            end = _quoted_end(value, pos)
+            if end < 0:
+                raise MalformedValue("unterminated quote")
+            parts.append(value[pos + 1:end - 1])
+        else:
+            end = pos
+            while end < length and value[end] not in '#{}"' and not value[end].isspace():
+                end += 1
+            if end == pos:
+                raise MalformedValue(f"unexpected '{value[pos]}'")
+            word = value[pos:end]
+            lowered = word.lower()
+            if word.isdigit():
+                parts.append(word)
+            elif lowered in strings:
+                parts.append(strings[lowered])
+            elif lowered in MONTH_MACROS:
+                parts.append(MONTH_MACROS[lowered])
+            else:
+                if undefined is not None:
+                    undefined.append(word)
+                parts.append(word)
+        pos = end
+        while pos < length and value[pos].isspace():
+            pos += 1
+        if pos < length:
+            if value[pos] != "#":
+                raise MalformedValue("text after the value (a missing comma?)")
+            pos += 1
+    return "".join(parts)
+
+
+def _failure_message(block: object) -> str:
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None)
+    if reason:
+        return "cannot parse entry: " + " ".join(str(reason).split())
+    if error is not None and str(error):
+        return "cannot parse entry: " + " ".join(str(error).split())
+    return "cannot parse entry"
+
+
+def parse_text(text: str, path: str) -> tuple[list[RawEntry], list[Problem]]:
+    """Parse BibTeX text; ``path`` is only used in messages and records."""
+    import bibtexparser
+    from bibtexparser import model
+
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    problems: list[Problem] = []
+    strings: dict[str, str] = {}
+    entries: list[RawEntry] = []
+    seen: dict[str, int] = {}
+
+    blocks = list(library.blocks)
+    for block in blocks:
+        line = (getattr(block, "start_line", 0) or 0) + 1
+        if isinstance(block, model.String):
+            try:
+                strings[block.key.lower()] = expand(str(block.value), strings)
+            except MalformedValue as exc:
+                problems.append(Problem(path, line, "error", "PS001",
+                                        f"@string '{block.key}': {exc}"))
+            continue
+        entry = None
+        if isinstance(block, model.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block
+            names = sorted({f.key.lower() for f in entry.fields
+                            if sum(g.key.lower() == f.key.lower() for g in entry.fields) > 1})
+            problems.append(Problem(path, line, "warning", "PS104",
+                                    f"entry '{entry.key}' gives field(s) {', '.join(names)} twice; "
+                                    "the first value is used"))
+        elif isinstance(block, model.DuplicateBlockKeyBlock):
+            entry = block.ignore_error_block
+            if not isinstance(entry, model.Entry):
+                continue
+        elif isinstance(block, model.ParsingFailedBlock):
+            problems.append(Problem(path, line, "error", "PS001", _failure_message(block)))
+            continue
+        elif isinstance(block, model.Entry):
+            entry = block
+        if entry is None:
+            continue
+        key = entry.key
+        if key.lower() in seen:
+            problems.append(Problem(path, line, "error", "PS102",
+                                    f"duplicate key '{key}' (first defined at line {seen[key.lower()]}); "
+                                    "this entry is skipped"))
+            continue
+        seen[key.lower()] = line
+        fields: list[tuple[str, str]] = []
+        names: set[str] = set()
+        undefined = []
+        for field in entry.fields:
+            name = field.key.lower()
+            if name in names:
+                continue
+            names.add(name)
+            try:
+                fields.append((name, expand(str(field.value).strip(), strings, undefined)))
+            except MalformedValue as exc:
+                field_line = (field.start_line or 0) + 1
+                problems.append(Problem(path, field_line, "error", "PS106",
+                                        f"entry '{key}': field '{name}' is malformed ({exc}); "
+                                        "the field is ignored"))
+        for word in dict.fromkeys(undefined):
+            if word.lower() not in MONTH_MACROS:
+                problems.append(Problem(path, line, "warning", "PS103",
+                                        f"entry '{key}' uses undefined macro '{word}'"))
+        entries.append(RawEntry(key=key, type=entry.entry_type.lower(), fields=tuple(fields),
+                                path=path, line=line, raw=entry.raw or ""))
+    return _resolve_crossrefs(entries, problems), problems
+
+
+_INHERITED_RENAMES = {"title": "booktitle"}
+
+
+def _resolve_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
+    """Fill fields from ``crossref`` targets as BibTeX does; the targets stay entries too."""
+    if not any(e.get("crossref") for e in entries):
+        return entries
+    by_key = {e.key.lower(): e for e in entries}
+    out = []
+    for entry in entries:
+        ref = entry.get("crossref")
+        if not ref:
+            out.append(entry)
+            continue
+        parent = by_key.get(ref.strip().lower())
+        if parent is None:
+            problems.append(Problem(entry.path, entry.line, "warning", "PS105",
+                                    f"entry '{entry.key}' crossrefs missing entry '{ref}'"))
+            out.append(entry)
+            continue
+        have = {k for k, _ in entry.fields}
+        extra = []
+        for name, value in parent.fields:
+            target = _INHERITED_RENAMES.get(name, name) if parent.type == "proceedings" else name
+            if target not in have and name != "crossref":
+                extra.append((target, value))
+                have.add(target)
+        out.append(RawEntry(entry.key, entry.type, entry.fields + tuple(extra),
+                            entry.path, entry.line, entry.raw))
+    return out
+
+
+def load(paths: Iterable[str]) -> tuple[list[RawEntry], list[Problem]]:
+    """Read every bib file; keys must be unique across files too."""
+    entries: list[RawEntry] = []
+    problems: list[Problem] = []
+    seen: dict[str, RawEntry] = {}
+    for path in paths:
+        text, read_problems = read_text(path, path)
+        problems.extend(read_problems)
+        file_entries, file_problems = parse_text(text, path)
+        problems.extend(file_problems)
+        for entry in file_entries:
+            first = seen.get(entry.key.lower())
+            if first is not None:
+                problems.append(Problem(entry.path, entry.line, "error", "PS102",
+                                        f"duplicate key '{entry.key}' (first defined at "
+                                        f"{first.path}:{first.line}); this entry is skipped"))
+                continue
+            seen[entry.key.lower()] = entry
+            entries.append(entry)
+    return entries, problems

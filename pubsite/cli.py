@@ -1,0 +1,161 @@
+"""The ``pubsite`` command: a thin click layer over the library.
+
+Each command turns flags into a :class:`~pubsite.config.Config`, calls one
+library function and reports.  Library errors become ``path:line: message``
+on stderr with exit code 2 (click's default of 1 is reserved for failed
+checks); no traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, NoReturn
+
+import click
+
+from . import __version__
+from .config import FORMATS, GROUPINGS, Config, load_config
+from .errors import Problem, PubsiteError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+class InputError(click.ClickException):
+    """Unusable input or config: exit 2, message already says where."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def fail(exc: PubsiteError) -> NoReturn:
+    raise InputError(str(exc))
+
+
+def report(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every command that reads a site shares."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                     help="Config file (default: pubsite.toml, or [tool.pubsite] in pyproject.toml)."),
+        click.option("--bib", multiple=True, type=click.Path(dir_okay=False),
+                     help="BibTeX file; repeat for several (default: data/publications.bib)."),
+        click.option("--news", type=click.Path(dir_okay=False),
+                     help="News feed in YAML (default: data/news.yaml, if present)."),
+        click.option("--owner", multiple=True,
+                     help="Site owner's name; repeat for other spellings."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load(config_path: str | None, **flags: Any) -> Config:
+    try:
+        return load_config(config_path, flags)
+    except PubsiteError as exc:
+        fail(exc)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="pubsite")
+def cli() -> None:
+    """Turn a BibTeX file and a news feed into the News and Publications of a homepage."""
+
+
+@cli.command()
+@config_options
+@click.option("--format", "format_", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: fragment).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write here; '-' is standard output (the default).")
+@click.option("--template-dir", type=click.Path(file_okay=False),
+              help="Folder whose templates override the defaults by name (default: templates).")
+@click.option("--group-by", type=click.Choice(GROUPINGS), default=None,
+              help="Flat list (none), or headings per year or per type.")
+@click.option("--selected-only", is_flag=True, default=None,
+              help="Only entries with selected = {true}.")
+@click.option("--news-limit", type=click.IntRange(min=0), default=None,
+              help="Show at most N news items (0: all).")
+@click.option("--file-base", default=None,
+              help="URL prefix for link fields that name a bare file (default: /assets/pdf/).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 and show a diff when the output on disk is stale.")
+@click.option("--strict", is_flag=True, default=None, help="Warnings make the command fail (exit 1).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owner: tuple[str, ...],
+           format_: str | None, output: str | None, template_dir: str | None,
+           group_by: str | None, selected_only: bool | None, news_limit: int | None,
+           file_base: str | None, check: bool, strict: bool | None, quiet: bool) -> None:
+    """Render publications and news to HTML, Markdown or JSON.
+
+    Example:
+
+    \b
+        pubsite render --format page -o build/index.html
+        pubsite render --owner "Shiqi He" --format json
+    """
+    from .fsutil import write_atomic
+    from .site import render_site
+
+    config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
+                   template_dir=template_dir, group_by=group_by, selected_only=selected_only,
+                   news_limit=news_limit, file_base=file_base, strict=strict)
+    try:
+        result = render_site(config)
+    except PubsiteError as exc:
+        fail(exc)
+    report(result.problems)
+    target = config.output if config.output not in (None, "-") else None
+    if check:
+        if target is None:
+            raise click.UsageError("--check needs an output file (-o or 'output' in config).")
+        _check_stale(target, result.text)
+    elif target is None:
+        click.echo(result.text, nl=False)
+    else:
+        try:
+            write_atomic(target, result.text)
+        except OSError as exc:
+            raise InputError(f"{target}: cannot write: {exc.strerror}") from None
+    if not quiet:
+        where = target or "stdout"
+        counts = f"{len(result.site.publications)} publications, {len(result.site.news)} news → {where}"
+        if result.problems:
+            counts += f"; {result.errors} errors, {result.warnings} warnings"
+        click.echo(counts, err=True)
+    if config.strict and result.problems:
+        click.echo(f"error: {len(result.problems)} problem(s) in strict mode", err=True)
+        sys.exit(1)
+
+
+def _check_stale(target: str, text: str) -> None:
+    """Exit 1 with a unified diff when ``target`` does not hold exactly ``text``."""
+    try:
+        current = Path(target).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{target}: cannot read: {exc}") from None
+    if current == text:
+        return
+    if current is None:
+        click.echo(f"{target}: missing; run pubsite render to create it", err=True)
+    else:
+        diff = difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True),
+                                    f"{target} (on disk)", f"{target} (rendered)")
+        click.echo("".join(diff), nl=False)
+        click.echo(f"{target}: stale; run pubsite render to update it", err=True)
+    sys.exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="pubsite")

@@ -1,0 +1,164 @@
+"""Links of an entry: the fields people already use, and only safe URLs.
+
+Users copy link fields from al-folio (``pdf``, ``code``, ``slides``...),
+BibBase (``url_<label>``) and exporters (``url``, ``doi``, ``eprint``).  A
+value without a scheme is a file of the site (al-folio puts ``pdf = {paper.pdf}``
+under ``/assets/pdf/``).  Anything that is not http(s), mailto or site-relative
+is dropped with a warning, since a ``javascript:`` URL in a bib file would
+otherwise run on the owner's page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .model import Link, Links
+
+# Order and labels of the buttons, as the reference homepage and al-folio show them.
+LINK_FIELDS: tuple[tuple[str, str], ...] = (
+    ("pdf", ".pdf"), ("arxiv", "arXiv"), ("doi", "DOI"), ("html", "html"),
+    ("code", "code"), ("supp", "supp"), ("slides", "slides"), ("poster", "poster"),
+    ("video", "video"), ("blog", "blog"), ("website", "website"), ("url", "link"),
+)
+
+ARXIV_NEW = r"\d{4}\.\d{4,5}"
+ARXIV_OLD = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_ID = re.compile(rf"^(?:arxiv:)?\s*({ARXIV_NEW}|{ARXIV_OLD})(v\d+)?$", re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(
+    rf"(?:arxiv(?:\.org/(?:abs|pdf)/|\s*(?:preprint)?\s*(?:arxiv)?\s*:?\s*)|abs/)"
+    rf"({ARXIV_NEW}|{ARXIV_OLD})(?:v\d+)?",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_LATEX_ESCAPES = re.compile(r"\\([_%#&~$])")
+_URL_MACRO = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}")
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+Warn = Callable[[str], None]
+
+
+def clean_value(value: str) -> str:
+    """Undo the LaTeX escaping exporters put in URLs (``\\_``, ``\\url{}``, braces)."""
+    value = value.strip()
+    match = _URL_MACRO.match(value)
+    if match:
+        value = match.group(1)
+    value = _LATEX_ESCAPES.sub(r"\1", value)
+    return "".join(value.replace("{", "").replace("}", "").split())
+
+
+def safe_url(value: str, file_base: str = "/assets/pdf/") -> str | None:
+    """The URL to emit, or None when it must not reach the page.
+
+    >>> safe_url("paper.pdf")
+    '/assets/pdf/paper.pdf'
+    >>> safe_url("javascript:alert(1)") is None
+    True
+    """
+    value = clean_value(value)
+    if not value:
+        return None
+    # Browsers ignore control characters inside a scheme; so must we.
+    probe = re.sub(r"[\x00-\x20\x7f]", "", value)
+    match = _SCHEME.match(probe)
+    if match:
+        return value if match.group(1).lower() in SAFE_SCHEMES else None
+    if probe.startswith("//"):
+        return None
+    if value.startswith(("/", "#", "?", "./", "../")):
+        return value
+    return file_base.rstrip("/") + "/" + value if file_base else value
+
+
+def normalize_doi(value: str) -> str | None:
+    """A bare DOI (``10.xxxx/...``) from any way exporters write one, or None."""
+    doi = _DOI_PREFIX.sub("", clean_value(value))
+    return doi if _DOI.match(doi) else None
+
+
+def arxiv_id(value: str) -> str | None:
+    """The arXiv identifier in a field value (``2212.01523``, ``cs/0112017``), version dropped."""
+    value = clean_value(value)
+    match = _ARXIV_ID.match(value)
+    if match:
+        return match.group(1)
+    match = _ARXIV_IN_TEXT.search(value)
+    return match.group(1) if match else None
+
+
+def find_arxiv(fields: dict[str, str]) -> str | None:
+    """arXiv id from ``eprint``+prefix, an ``arxiv`` field, or the venue/url text."""
+    if fields.get("arxiv"):
+        found = arxiv_id(fields["arxiv"])
+        if found:
+            return found
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    eprint = fields.get("eprint")
+    if eprint and (prefix in ("arxiv", "") and _ARXIV_ID.match(clean_value(eprint))):
+        return arxiv_id(eprint)
+    for name in ("journal", "journaltitle", "howpublished", "url", "note", "volume", "number"):
+        value = fields.get(name)
+        if value and ("arxiv" in value.lower() or name == "volume" and value.startswith("abs/")
+                      or "corr" in fields.get("journal", "").lower()):
+            found = arxiv_id(value) if name != "volume" else arxiv_id(value.replace("abs/", ""))
+            if found:
+                return found
+    return None
+
+
+def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
+    """All links of one entry, in display order, unsafe ones dropped with a warning."""
+    found: list[Link] = []
+    urls: set[str] = set()
+
+    def add(kind: str, label: str, raw: str) -> str | None:
+        url = safe_url(raw, file_base)
+        if url is None:
+            warn(f"field '{kind}' has a URL that is not http(s)/mailto; it is dropped")
+            return None
+        if url in urls:
+            return url
+        urls.add(url)
+        found.append(Link(kind, label, url))
+        return url
+
+    arxiv = find_arxiv(fields)
+    doi = normalize_doi(fields["doi"]) if fields.get("doi") else None
+    if fields.get("doi") and doi is None:
+        warn(f"'{fields['doi']}' is not a DOI (10.xxxx/...)")
+    pdf = code = None
+    for kind, label in LINK_FIELDS:
+        if kind == "arxiv":
+            if arxiv and not _points_to_arxiv(urls, arxiv):
+                add("arxiv", label, f"https://arxiv.org/abs/{arxiv}")
+            continue
+        if kind == "doi":
+            if doi:
+                add("doi", label, f"https://doi.org/{doi}")
+            continue
+        value = fields.get(kind)
+        if not value or not value.strip():
+            continue
+        if kind == "url" and (_same_doi(value, doi) or (arxiv and arxiv in value)):
+            continue
+        url = add(kind, label, value)
+        if kind == "pdf":
+            pdf = url
+        elif kind == "code":
+            code = url
+    for name in sorted(fields):
+        if name.startswith("url_") and fields[name].strip():
+            add(name, name[4:].replace("_", " "), fields[name])
+    return Links(pdf=pdf, arxiv=arxiv, doi=doi, code=code, all=tuple(found))
+
+
+def _points_to_arxiv(urls: set[str], arxiv: str) -> bool:
+    """A pdf link already on arXiv makes a second arXiv button noise (as the reference shows)."""
+    return any("arxiv.org" in url and arxiv in url for url in urls)
+
+
+def _same_doi(value: str, doi: str | None) -> bool:
+    return doi is not None and normalize_doi(value) == doi

@@ -1,0 +1,134 @@
+"""Turning the model into text: HTML fragment, full page, Markdown or JSON.
+
+Templates come from the site's ``templates/`` folder first and the packaged
+defaults second, so a site overrides any template by name; ``!default/NAME``
+always reaches the packaged one, so an override can extend it.  Autoescaping
+is on for every template and undefined variables are errors: unsafe or
+silently empty output should be hard to produce.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .config import Config
+from .model import Author, NewsItem, Publication, Site
+from .ordering import grouped
+
+TEMPLATES = {"fragment": "fragment.html", "page": "page.html", "markdown": "publications.md"}
+STATUS_LABELS = {"to-appear": "To appear", "submitted": "Submitted"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def _md(text: str) -> Markup:
+    """Escape for Markdown that may hold inline HTML: HTML first, then Markdown syntax."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+@lru_cache(maxsize=8)
+def environment(template_dir: str | None) -> jinja2.Environment:
+    """One compiled environment per template folder (templates compile once per process)."""
+    package = jinja2.PackageLoader("pubsite", "templates")
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir and os.path.isdir(template_dir):
+        loaders.append(jinja2.FileSystemLoader(template_dir))
+    loaders.append(package)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader({"!default": package})]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md
+    env.globals["status_labels"] = STATUS_LABELS
+    return env
+
+
+def _context(site: Site, config: Config) -> dict[str, Any]:
+    pubs = list(site.publications)
+    legend: dict[str, str] = {}
+    if any(p.has_equal for p in pubs):
+        legend["*"] = "Equal contribution"
+    for pub in pubs:
+        used = {m for a in pub.authors for m in a.marks}
+        for glyph, text in pub.mark_legend:
+            if glyph in used and glyph not in legend:
+                legend[glyph] = text
+    return {
+        "site": site,
+        "publications": pubs,
+        "groups": grouped(pubs, config.group_by),
+        "news": list(site.news),
+        "legend": sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0])),
+        "config": config,
+        "css": _css(),
+    }
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    source, _, _ = environment(None).loader.get_source(environment(None), "pubsite.css")  # type: ignore[union-attr]
+    return source
+
+
+def author_json(author: Author) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": author.name, "given": author.given, "family": author.family,
+                            "owner": author.owner, "equal": author.equal}
+    if author.marks:
+        data["marks"] = list(author.marks)
+    return data
+
+
+def publication_json(pub: Publication) -> dict[str, Any]:
+    """The SPEC's JSON record; extra keys come after the contract's keys."""
+    return {
+        "key": pub.key,
+        "type": pub.type,
+        "title": pub.title,
+        "authors": [author_json(a) for a in pub.authors],
+        "year": pub.year,
+        "month": pub.month,
+        "venue": pub.venue,
+        "venue_short": pub.venue_short,
+        "status": pub.status,
+        "links": {"pdf": pub.links.pdf, "arxiv": pub.links.arxiv, "doi": pub.links.doi,
+                  "code": pub.links.code,
+                  **{link.kind: link.url for link in pub.links.all
+                     if link.kind not in ("pdf", "arxiv", "doi", "code")}},
+        "selected": pub.selected,
+        "et_al": pub.et_al,
+        "venue_line": pub.venue_line,
+        "year_text": pub.year_text,
+        "award": pub.award,
+    }
+
+
+def news_json(item: NewsItem) -> dict[str, Any]:
+    data: dict[str, Any] = {"date": item.date, "text": item.text, "html": item.html}
+    if item.link:
+        data["link"] = item.link
+    return data
+
+
+def to_json(site: Site) -> str:
+    return json.dumps({"publications": [publication_json(p) for p in site.publications],
+                       "news": [news_json(n) for n in site.news]},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def render(site: Site, config: Config) -> str:
+    """The whole output for ``config.format`` as one string (written only after this succeeds)."""
+    if config.format == "json":
+        return to_json(site)
+    env = environment(config.template_dir)
+    template = env.get_template(TEMPLATES[config.format])
+    return template.render(_context(site, config))

@@ -1,0 +1,81 @@
+"""The library's front door: inputs named by a :class:`Config` to a rendered string.
+
+The CLI and the tests both call :func:`build_site` and :func:`render_site`;
+nothing here prints, exits or imports click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import bib
+from .config import Config
+from .errors import Problem
+from .model import NewsItem, Publication, Site
+from .names import Owners
+from .news import load_news
+from .ordering import ordered
+from .publications import build
+from .render import render
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one render produced: the text, the model behind it, and every problem."""
+
+    text: str
+    site: Site
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.level == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.level == "warning" for p in self.problems)
+
+
+def build_publications(config: Config) -> tuple[list[Publication], list[Problem]]:
+    """Every entry of the configured bib files that has something to show, in display order."""
+    entries, problems = bib.load(config.bib)
+    owners = Owners.from_names(config.owner)
+    aliases = config.venue_aliases
+    names = config.venue_names
+    pubs: list[Publication] = []
+    for entry in entries:
+        pub, entry_problems = build(entry, owners, aliases=aliases, venue_names=names,
+                                    file_base=config.file_base, marks=config.marks)
+        problems.extend(entry_problems)
+        if pub is not None:
+            pubs.append(pub)
+    if config.selected_only:
+        pubs = [p for p in pubs if p.selected]
+    return ordered(pubs), problems
+
+
+def build_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
+    """News items, newest first; a missing default news file just means no news."""
+    if not config.news:
+        return [], []
+    from .config import Config as _Defaults
+
+    required = config.news != _Defaults.news
+    items, problems = load_news(config.news, required=required)
+    if config.news_limit:
+        items = items[: config.news_limit]
+    return items, problems
+
+
+def build_site(config: Config) -> tuple[Site, list[Problem]]:
+    """The model of the whole output, plus every problem sorted by file and line."""
+    pubs, problems = build_publications(config)
+    news, news_problems = build_news(config)
+    problems.extend(news_problems)
+    return Site(publications=tuple(pubs), news=tuple(news)), sorted(problems)
+
+
+def render_site(config: Config) -> Result:
+    """Build and render; raises :class:`~pubsite.errors.PubsiteError` for unusable input."""
+    site, problems = build_site(config)
+    return Result(text=render(site, config), site=site, problems=tuple(problems))

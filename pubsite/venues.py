@@ -1,0 +1,148 @@
+"""Where an entry appeared, as a reader wants to see it: "Full Name (SHORT YEAR)".
+
+Exporters disagree on where the venue lives (``booktitle``, ``journal``,
+BibLaTeX's ``journaltitle``/``eventtitle``, ``school``...) and pad it with
+"Proceedings of the 59th", years and places.  This module picks the field
+that fits the entry type, strips that noise, and asks the known-venue table
+(plus the user's own venues, which win) for the short name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from .latex import decode
+from .venuetable import KnownVenue, match_venue
+
+# Fields that name the venue, by entry type, in order of preference.
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "article": ("journal", "journaltitle", "booktitle", "howpublished", "publisher"),
+    "inproceedings": ("booktitle", "eventtitle", "journal", "journaltitle", "howpublished"),
+    "conference": ("booktitle", "eventtitle", "journal", "howpublished"),
+    "incollection": ("booktitle", "journal", "publisher"),
+    "inbook": ("booktitle", "title", "publisher"),
+    "phdthesis": ("school", "institution"),
+    "mastersthesis": ("school", "institution"),
+    "thesis": ("school", "institution"),
+    "techreport": ("institution", "school", "publisher"),
+    "book": ("publisher",),
+    "proceedings": ("publisher", "organization"),
+}
+_DEFAULT_SOURCES = ("journal", "journaltitle", "booktitle", "howpublished", "publisher",
+                    "institution", "school")
+
+_PROCEEDINGS = re.compile(r"^(?:in\s*:?\s+)?(?:proc(?:eedings|\.)?|companion proceedings)?\s*(?:of\s+)?(?:the\s+)?",
+                          re.IGNORECASE)
+_ORDINAL = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+    r"nineteenth|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-?(?:first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth))?|(?:twentieth|thirtieth|fortieth|fiftieth|"
+    r"sixtieth|seventieth|eightieth|ninetieth))\b\s*",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![\w/])(?:19|20)\d\d(?![\w/])")
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_PREPRINT_KINDS = ("preprint",)
+
+
+@dataclass(frozen=True)
+class Venue:
+    """The venue of one entry; ``kind`` comes from the known-venue table when matched."""
+
+    name: str | None
+    short: str | None
+    kind: str | None = None
+    #: The raw text the venue was read from (after LaTeX decoding).
+    source: str | None = None
+
+    @property
+    def is_preprint(self) -> bool:
+        return self.kind in _PREPRINT_KINDS
+
+
+def raw_venue(entry_type: str, fields: Mapping[str, str]) -> str | None:
+    """The decoded text of the field that names the venue for this entry type."""
+    for name in _SOURCES.get(entry_type, _DEFAULT_SOURCES):
+        value = fields.get(name)
+        if value and value.strip():
+            return decode(value)
+    return None
+
+
+def clean_name(text: str) -> str:
+    """Strip "Proceedings of the 40th", years and a trailing "(ABBR 'YY)" from a venue.
+
+    >>> clean_name("Proceedings of the 59th ACM/IEEE Design Automation Conference")
+    'ACM/IEEE Design Automation Conference'
+    >>> clean_name("33rd USENIX Security Symposium (USENIX Security 24)")
+    'USENIX Security Symposium'
+    """
+    name = _PROCEEDINGS.sub("", text.strip(), count=1)
+    name = _ORDINAL.sub("", name, count=1)
+    while True:
+        stripped = _TRAILING_PAREN.sub("", name)
+        if stripped == name or not stripped:
+            break
+        name = stripped
+    name = _YEAR.sub("", name)
+    name = re.sub(r"\s*[,:;\-–—]\s*$", "", re.sub(r"\s+", " ", name)).strip()
+    name = re.sub(r"^[,:;\-–—]\s*", "", name)
+    if name and name[0].islower() and text.strip()[:1].isupper():
+        name = name[0].upper() + name[1:]
+    return name or text.strip()
+
+
+def venue_of(entry_type: str, fields: Mapping[str, str], aliases: Mapping[str, str],
+             names: Mapping[str, str]) -> Venue:
+    """Resolve the displayed venue of one entry.
+
+    Precedence: the entry's own ``venue``/``abbr``/``venue_short`` fields, then
+    the user's config, then the built-in table, then the cleaned raw text.
+    An explicitly empty ``abbr = {}`` means "show no short name".
+    """
+    raw = raw_venue(entry_type, fields)
+    own_name = decode(fields["venue"]) if fields.get("venue") else None
+    own_short: str | None = None
+    explicit_none = False
+    for key in ("venue_short", "abbr"):
+        if key in fields:
+            value = decode(fields[key])
+            if value:
+                own_short = value
+            else:
+                explicit_none = True
+            break
+    known: KnownVenue | None = None
+    for probe in (own_short, own_name, raw):
+        if probe:
+            known = match_venue(probe, aliases)
+            if known is not None:
+                break
+    short = own_short or (known.short if known else None)
+    if explicit_none:
+        short = None
+    if own_name:
+        name: str | None = own_name
+    elif known is not None:
+        name = names.get(known.short) or known.name
+    else:
+        name = clean_name(raw) if raw else None
+    if short and name is None:
+        name = names.get(short)
+    return Venue(name=name, short=short, kind=known.kind if known else None, source=raw)
+
+
+def display(venue: Venue, year: int | None, year_text: str | None = None) -> str:
+    """"Full Name (SHORT YEAR)", "SHORT YEAR" when the name adds nothing, "Full Name YEAR" with no short."""
+    when = str(year) if year is not None else (year_text or "")
+    name, short = venue.name, venue.short
+    if short and (not name or name.casefold() == short.casefold()):
+        return f"{short} {when}".strip()
+    if name and short:
+        return f"{name} ({short} {when})".replace(" )", ")") if when else f"{name} ({short})"
+    if name:
+        return f"{name} {when}".strip()
+    return when
