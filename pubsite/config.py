@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -219,7 +220,8 @@ def read_config_file(path: str | os.PathLike[str], *, section: str | None = None
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"\(at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         message = str(exc).split(" (at line")[0]
         raise ConfigError(f"invalid TOML: {message}", display, line) from None
     if section == "tool.pubsite":

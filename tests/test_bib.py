@@ -1,0 +1,147 @@
+"""Loading BibTeX as real files contain it: macros, encodings, broken entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pubsite import bib
+from pubsite.errors import PubsiteError
+
+
+def parse(text: str) -> tuple[list[bib.RawEntry], list]:
+    return bib.parse_text(text, "refs.bib")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("{Plain}", "Plain"),
+        ('"Quoted {Braces}"', "Quoted {Braces}"),
+        ("2023", "2023"),
+        ("icml", "International Conference on Machine Learning"),
+        ('icml # " 2023"', "International Conference on Machine Learning 2023"),
+        ('"Proc. " # icml', "Proc. International Conference on Machine Learning"),
+        ("jul", "July"),
+        ("{A} # {B} # {C}", "ABC"),
+        ("ICML", "International Conference on Machine Learning"),  # macros are case-insensitive
+    ],
+)
+def test_expand(raw: str, expected: str) -> None:
+    strings = {"icml": "International Conference on Machine Learning"}
+    assert bib.expand(raw, strings) == expected
+
+
+@pytest.mark.parametrize("raw", ["{2020} journal={X}", "{Title}m", "{open", '"open'])
+def test_expand_rejects_malformed(raw: str) -> None:
+    with pytest.raises(bib.MalformedValue):
+        bib.expand(raw, {})
+
+
+def test_strings_and_concatenation_in_entries() -> None:
+    entries, problems = parse(
+        '@string{conf = "Conference on X"}\n'
+        '@string{full = "Proceedings of the " # conf}\n'
+        "@inproceedings{a, title={T}, booktitle=full # { 2023}, month=jul, year=2023}\n"
+    )
+    assert problems == []
+    assert entries[0].get("booktitle") == "Proceedings of the Conference on X 2023"
+    assert entries[0].get("month") == "July"
+    assert entries[0].line == 3
+
+
+def test_undefined_macro_is_a_warning_with_line() -> None:
+    entries, problems = parse("\n\n@article{a, title={T}, journal=Bioinformatics, year=2001}\n")
+    assert entries[0].get("journal") == "Bioinformatics"
+    assert [(p.line, p.level, p.code) for p in problems] == [(3, "warning", "PS103")]
+    assert "Bioinformatics" in problems[0].message
+
+
+def test_one_broken_entry_does_not_hide_the_others() -> None:
+    text = (
+        "@article{good1, title={One}, year=2020}\n"
+        "@article{bad, title={Two} year=2021,\n"
+        "  journal={J}}\n"
+        "@article{good2, title={Three}, year=2022}\n"
+    )
+    entries, problems = parse(text)
+    assert [e.key for e in entries] == ["good1", "bad", "good2"]
+    assert entries[1].get("title") is None
+    assert problems[0].line == 2 and problems[0].code == "PS106"
+    assert "missing comma" in problems[0].message
+
+
+def test_unparseable_block_reported_with_line() -> None:
+    text = "@article{ok, title={A}, year=2020}\n\n@article{broken, title{B}, year=2020}\n@misc{after, title={C}}\n"
+    entries, problems = parse(text)
+    assert [e.key for e in entries] == ["ok", "after"]
+    assert [(p.line, p.code) for p in problems] == [(3, "PS001")]
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    entries, problems = parse("@article{k, title={A}}\n@article{k, title={B}}\n")
+    assert [e.get("title") for e in entries] == ["A"]
+    assert problems[0].line == 2
+    assert "first defined at line 1" in problems[0].message
+
+
+def test_duplicate_field_keeps_first_and_warns() -> None:
+    entries, problems = parse("@article{k, title={A}, year={2020}, year={2021}}\n")
+    assert entries[0].get("year") == "2020"
+    assert problems[0].code == "PS104" and "year" in problems[0].message
+
+
+def test_field_names_and_types_are_lower_cased() -> None:
+    entries, _ = parse("@ARTICLE{K, TITLE={A}, Journal={J}}\n")
+    assert entries[0].type == "article"
+    assert entries[0].fields == (("title", "A"), ("journal", "J"))
+
+
+def test_crossref_inherits_missing_fields() -> None:
+    entries, problems = parse(
+        "@inproceedings{p, title={Paper}, crossref={proc}}\n"
+        "@proceedings{proc, title={Proc of Conf}, year=2020, publisher={ACM}}\n"
+    )
+    assert problems == []
+    paper = entries[0]
+    assert paper.get("booktitle") == "Proc of Conf"
+    assert paper.get("year") == "2020"
+    assert paper.get("title") == "Paper"
+
+
+def test_crossref_to_missing_entry_warns() -> None:
+    _, problems = parse("@inproceedings{p, title={Paper}, crossref={nowhere}}\n")
+    assert problems[0].code == "PS105"
+
+
+def test_bom_crlf_and_latin1(tmp_path: Path) -> None:
+    utf = tmp_path / "bom.bib"
+    utf.write_bytes("\ufeff@article{a,\r\n  title={Caf\u00e9},\r\n  year=2020\r\n}\r\n".encode("utf-8"))
+    entries, problems = bib.load([str(utf)])
+    assert problems == [] and entries[0].get("title") == "Caf\u00e9"
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes("@article{a,\n  title={Caf\u00e9},\n  year=2020\n}\n".encode("latin-1"))
+    entries, problems = bib.load([str(latin)])
+    assert entries[0].get("title") == "Caf\u00e9"
+    assert problems[0].code == "PS002" and problems[0].line == 2
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(PubsiteError) as info:
+        bib.load([str(tmp_path / "nope.bib")])
+    assert str(info.value).endswith("nope.bib: file not found")
+
+
+def test_keys_unique_across_files(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text("@article{k, title={A}}\n")
+    (tmp_path / "b.bib").write_text("\n@article{K, title={B}}\n")
+    entries, problems = bib.load([str(tmp_path / "a.bib"), str(tmp_path / "b.bib")])
+    assert len(entries) == 1
+    assert problems[0].path.endswith("b.bib") and problems[0].line == 2
+    assert "a.bib:1" in problems[0].message
+
+
+def test_comments_and_preamble_are_ignored() -> None:
+    entries, problems = parse("% a comment\n@comment{x}\n@preamble{\"\\newcommand\"}\n@misc{m, title={T}}\n")
+    assert [e.key for e in entries] == ["m"] and problems == []

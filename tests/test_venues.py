@@ -1,0 +1,81 @@
+"""Venue display: the field that fits the type, cleaned, with its short name."""
+
+from __future__ import annotations
+
+import pytest
+
+from pubsite.venues import Venue, clean_name, display, raw_venue, venue_of
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Proceedings of the 59th ACM/IEEE Design Automation Conference", "ACM/IEEE Design Automation Conference"),
+        ("33rd USENIX Security Symposium (USENIX Security 24)", "USENIX Security Symposium"),
+        ("Proceedings of the Twelfth International Workshop on Foo", "International Workshop on Foo"),
+        ("Proc. of the 2022 Conference on Things", "Conference on Things"),
+        ("In: Journal of Stuff", "Journal of Stuff"),
+        ("Journal of Stuff", "Journal of Stuff"),
+        ("Interspeech 2020", "Interspeech"),
+        ("IEEE Transactions on Signal Processing", "IEEE Transactions on Signal Processing"),
+    ],
+)
+def test_clean_name(text: str, expected: str) -> None:
+    assert clean_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "entry_type, fields, expected",
+    [
+        ("article", {"journal": "J. Foo", "booktitle": "B"}, "J. Foo"),
+        ("inproceedings", {"journal": "J", "booktitle": "Proc. {ICML}"}, "Proc. ICML"),
+        ("article", {"journaltitle": "Biol. J."}, "Biol. J."),
+        ("phdthesis", {"school": "University of British Columbia"}, "University of British Columbia"),
+        ("techreport", {"institution": "MIT"}, "MIT"),
+        ("misc", {"howpublished": "\\url{x}"}, "x"),
+        ("misc", {}, None),
+    ],
+)
+def test_raw_venue_by_type(entry_type: str, fields: dict[str, str], expected: str | None) -> None:
+    assert raw_venue(entry_type, fields) == expected
+
+
+@pytest.mark.parametrize(
+    "venue, year, expected",
+    [
+        (Venue("International Conference on Machine Learning", "ICML"), 2023,
+         "International Conference on Machine Learning (ICML 2023)"),
+        (Venue("INFOCOM", "INFOCOM"), 2025, "INFOCOM 2025"),
+        (Venue(None, "DAC"), 2022, "DAC 2022"),
+        (Venue("USENIX Security Symposium", None), 2024, "USENIX Security Symposium 2024"),
+        (Venue("Some Journal", None), None, "Some Journal"),
+        (Venue("Some Journal", "SJ"), None, "Some Journal (SJ)"),
+        (Venue(None, None), 2020, "2020"),
+    ],
+)
+def test_display(venue: Venue, year: int | None, expected: str) -> None:
+    assert display(venue, year) == expected
+
+
+def test_entry_fields_win() -> None:
+    fields = {"booktitle": "33rd USENIX Security Symposium (USENIX Security 24)",
+              "venue": "USENIX Security Symposium", "abbr": ""}
+    venue = venue_of("inproceedings", fields, {}, {})
+    assert (venue.name, venue.short) == ("USENIX Security Symposium", None)
+    venue = venue_of("inproceedings", {"booktitle": "My Workshop", "abbr": "MW"}, {}, {})
+    assert (venue.name, venue.short) == ("My Workshop", "MW")
+
+
+def test_config_aliases_and_names_win_over_table() -> None:
+    fields = {"booktitle": "Proceedings of the 2022 Conference on Empirical Methods in Natural "
+                           "Language Processing: Industry Track"}
+    aliases = {"Proceedings of the 2022 Conference on Empirical Methods in Natural Language "
+               "Processing: Industry Track": "EMNLP"}
+    venue = venue_of("inproceedings", fields, aliases,
+                     {"EMNLP": "Empirical Methods in Natural Language Processing"})
+    assert (venue.name, venue.short) == ("Empirical Methods in Natural Language Processing", "EMNLP")
+
+
+def test_unknown_venue_is_cleaned_with_no_short_name() -> None:
+    venue = venue_of("inproceedings", {"booktitle": "Proceedings of the 3rd Workshop on Obscure Things"}, {}, {})
+    assert (venue.name, venue.short, venue.kind) == ("Workshop on Obscure Things", None, None)
