@@ -1,0 +1,153 @@
+"""When two BibTeX entries are the same paper.
+
+Used by ``check`` (duplicate papers), by ``render`` (a preprint shown once,
+under its published version) and by ``import`` (an export merged into the
+site's bib).  Order of evidence: same DOI, same arXiv id, then the same
+normalised title with compatible authors and years at most one apart.  The
+author condition is what keeps a workshop paper and its journal extension by
+other people, or a thesis chapter, apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from .latex import decode
+from .links import find_arxiv, normalize_doi
+from .names import Owners, fold, parse_authors
+
+_NO_OWNER = Owners()
+_TITLE_NOISE = re.compile(r"[^\w]+")
+#: rapidfuzz ratio (0-100) above which two normalised titles are one title.
+TITLE_THRESHOLD = 94.0
+
+
+def normalize_title(title: str) -> str:
+    """Case, accents, braces, LaTeX and punctuation folded: Scholar's lowercasing is absorbed."""
+    return " ".join(_TITLE_NOISE.sub(" ", fold(decode(title))).split())
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What identifies a paper, computed once per entry."""
+
+    doi: str | None
+    arxiv: str | None
+    title: str
+    families: tuple[str, ...]
+    year: int | None
+
+    @property
+    def first_family(self) -> str:
+        return self.families[0] if self.families else ""
+
+
+def identity(fields: Mapping[str, str]) -> Identity:
+    """The identity of an entry from its (macro-expanded, raw LaTeX) fields."""
+    doi = normalize_doi(fields["doi"]) if fields.get("doi") else None
+    if doi and doi.lower().startswith("10.48550/arxiv."):
+        # DBLP's arXiv DOIs name the preprint, not a separate publication.
+        arxiv = doi[len("10.48550/arxiv."):]
+        doi = None
+    else:
+        arxiv = find_arxiv(dict(fields))
+    authors, _ = parse_authors(fields.get("author") or fields.get("editor") or "", _NO_OWNER)
+    families = tuple(fold(a.family).replace(" ", "") for a in authors if a.family)
+    year_match = re.search(r"\d{4}", fields.get("year") or fields.get("date") or "")
+    return Identity(
+        doi=doi.lower() if doi else None,
+        arxiv=arxiv,
+        title=normalize_title(fields.get("title") or ""),
+        families=families,
+        year=int(year_match.group(0)) if year_match else None,
+    )
+
+
+def _titles_match(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > max(len(a), len(b)) * 0.1:
+        return False
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) >= TITLE_THRESHOLD
+
+
+def authors_compatible(a: Identity, b: Identity) -> bool:
+    """Same first author, or most of the smaller author list shared.
+
+    An empty list on either side is compatible: Scholar exports sometimes
+    lack authors, and the title has already matched.
+    """
+    if not a.families or not b.families:
+        return True
+    if a.first_family == b.first_family:
+        return True
+    shared = len(set(a.families) & set(b.families))
+    return shared * 2 >= min(len(a.families), len(b.families)) and shared >= 1
+
+
+def same_paper(a: Identity, b: Identity) -> str | None:
+    """Why ``a`` and ``b`` are the same paper ("same DOI"...), or None."""
+    if a.doi and b.doi:
+        if a.doi == b.doi:
+            return "same DOI"
+    if a.arxiv and b.arxiv and a.arxiv == b.arxiv:
+        return "same arXiv id"
+    if not _titles_match(a.title, b.title):
+        return None
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 1:
+        return None
+    if a.doi and b.doi:
+        # Two different DOIs and the same title: a conference paper and its
+        # journal version, which are distinct publications.
+        return None
+    if not authors_compatible(a, b):
+        return None
+    return "same title"
+
+
+def find_duplicates(items: Sequence[Identity]) -> list[tuple[int, int, str]]:
+    """Pairs ``(i, j, reason)`` with ``i < j`` of items that are the same paper.
+
+    Candidates are found through indexes (DOI, arXiv id, title words), so a
+    15,000-entry bibliography is not compared pair by pair.
+    """
+    buckets: dict[tuple[str, str], list[int]] = {}
+    for index, item in enumerate(items):
+        keys: list[tuple[str, str]] = []
+        if item.doi:
+            keys.append(("doi", item.doi))
+        if item.arxiv:
+            keys.append(("arxiv", item.arxiv))
+        if item.title:
+            words = item.title.split()
+            keys.append(("head", " ".join(words[:4])))
+            keys.append(("tail", " ".join(words[-4:])))
+        for key in keys:
+            buckets.setdefault(key, []).append(index)
+    pairs: dict[tuple[int, int], str] = {}
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > 200:
+            continue
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                if (i, j) in pairs:
+                    continue
+                reason = same_paper(items[i], items[j])
+                if reason:
+                    pairs[(i, j)] = reason
+    return sorted((i, j, reason) for (i, j), reason in pairs.items())
+
+
+def best_match(candidate: Identity, pool: Iterable[tuple[str, Identity]]) -> tuple[str, str] | None:
+    """The first entry of ``pool`` (key, identity) that is the same paper, with the reason."""
+    for key, other in pool:
+        reason = same_paper(candidate, other)
+        if reason:
+            return key, reason
+    return None

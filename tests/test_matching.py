@@ -1,0 +1,70 @@
+"""Same paper or not: the evidence check, render and import rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from pubsite.matching import find_duplicates, identity, normalize_title, same_paper
+
+GLUEFL_SCHOLAR = {"title": "Gluefl: Reconciling client sampling and model masking for bandwidth efficient federated learning",
+                  "author": "He, Shiqi and Yan, Qifan and Wu, Feijie", "year": "2023",
+                  "journal": "Proceedings of Machine Learning and Systems"}
+GLUEFL_ARXIV = {"title": "{GlueFL}: Reconciling Client Sampling and Model Masking for Bandwidth Efficient Federated Learning",
+                "author": "Shiqi He and Qifan Yan and Feijie Wu and Lanjun Wang", "year": "2022",
+                "eprint": "2212.01523", "archiveprefix": "arXiv"}
+GLUEFL_DBLP = {"title": "GlueFL: Reconciling Client Sampling and Model Masking for Bandwidth\n  Efficient Federated Learning",
+               "author": "Shiqi He and\n Qifan Yan", "journal": "CoRR", "volume": "abs/2212.01523", "year": "2022"}
+
+
+def test_normalize_title() -> None:
+    assert normalize_title("{GlueFL}: Reconciling {C}lient  Sampling") == "gluefl reconciling client sampling"
+    assert normalize_title("Sch{\\\"o}lkopf's -- Kernels") == "scholkopfs kernels"
+
+
+@pytest.mark.parametrize(
+    "a, b, reason",
+    [
+        (GLUEFL_SCHOLAR, GLUEFL_ARXIV, "same title"),
+        (GLUEFL_ARXIV, GLUEFL_DBLP, "same arXiv id"),
+        ({"title": "A", "doi": "https://doi.org/10.1145/3544548.3580875"},
+         {"title": "B", "doi": "10.1145/3544548.3580875"}, "same DOI"),
+        ({"title": "A", "doi": "10.1145/ABC"}, {"title": "B", "doi": "10.1145/abc"}, "same DOI"),
+        # One typo in a long title still matches.
+        ({"title": "Anchor Sampling for Federated Learning with Partial Client Participation", "author": "Wu, Feijie"},
+         {"title": "Anchor sampling for federated learning with partial client participaton", "author": "Feijie Wu"},
+         "same title"),
+        # Scholar's split of a compound surname still shares co-authors.
+        ({"title": "Neural Contractive Dynamical Systems", "author": "Beik-Mohammadi, Hadi and Hauberg, S{\\o}ren and Rozo, Leonel", "year": "2024"},
+         {"title": "Neural contractive dynamical systems", "author": "Mohammadi, Hadi Beik and Hauberg, S{\\o}ren and Rozo, Leonel", "year": "2023"},
+         "same title"),
+    ],
+)
+def test_same(a: dict, b: dict, reason: str) -> None:
+    assert same_paper(identity(a), identity(b)) == reason
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # Same title, different people: a thesis chapter or an unrelated paper.
+        ({"title": "Federated Learning", "author": "Smith, John", "year": "2020"},
+         {"title": "Federated learning", "author": "Doe, Jane and Roe, Rick", "year": "2021"}),
+        # Same title and authors, years far apart: a journal extension years later.
+        ({"title": "Deep Nets", "author": "Smith, John", "year": "2015"},
+         {"title": "Deep Nets", "author": "Smith, John", "year": "2019"}),
+        # Conference and journal versions with their own DOIs are two publications.
+        ({"title": "Deep Nets", "author": "Smith, John", "doi": "10.1145/1", "year": "2020"},
+         {"title": "Deep Nets", "author": "Smith, John", "doi": "10.1109/2", "year": "2021"}),
+        ({"title": "Learning to rank"}, {"title": "Learning to rank with trees"}),
+        ({"title": "X", "eprint": "2212.01523", "archiveprefix": "arXiv"},
+         {"title": "Y", "eprint": "2212.01524", "archiveprefix": "arXiv"}),
+    ],
+)
+def test_not_same(a: dict, b: dict) -> None:
+    assert same_paper(identity(a), identity(b)) is None
+
+
+def test_find_duplicates_uses_indexes_and_reports_pairs() -> None:
+    items = [identity(GLUEFL_SCHOLAR), identity({"title": "Other", "author": "X, Y"}),
+             identity(GLUEFL_ARXIV), identity(GLUEFL_DBLP)]
+    assert find_duplicates(items) == [(0, 2, "same title"), (0, 3, "same title"), (2, 3, "same arXiv id")]
