@@ -1,0 +1,411 @@
+"""Author fields to display-ready :class:`~pubsite.model.Author` records.
+
+Names are the part of a bibliography that exporters mangle most (Scholar drops
+the dots from initials, DBLP wraps lines, IEEE braces surnames, bioRxiv shouts
+in capitals), and the site owner has to be recognised in every one of those
+spellings to be highlighted.  Splitting follows BibTeX's own rules on the *raw*
+LaTeX, because braces are what keep ``{Barnes and Noble}`` one author; decoding
+to Unicode happens afterwards, per part.
+
+Parsing is memoised per distinct name string: in a large bibliography the same
+co-authors come back thousands of times, while the owner flag (which depends on
+configuration) is cheap and applied after the cached parse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+from .latex import decode
+from .model import Author
+
+__all__ = ["Owners", "fold", "parse_authors", "split_name"]
+
+# Bidi controls, zero-width characters and soft hyphens: copy-pasted from PDFs
+# and web pages, invisible on screen, but they break equality and splitting.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+# -- contribution marks -------------------------------------------------------
+
+_GLYPH = {
+    "ast": "*", "textasteriskcentered": "*", "∗": "*", "⁎": "*",
+    "dagger": "†", "dag": "†", "textdagger": "†",
+    "ddagger": "‡", "ddag": "‡", "textdaggerdbl": "‡",
+    "S": "§", "textsection": "§", "P": "¶", "textparagraph": "¶", "star": "⋆",
+}
+_TOKEN = (
+    r"\\(?:textasteriskcentered|textdaggerdbl|textdagger|textsection|textparagraph"
+    r"|ddagger|dagger|ddag|dag|ast|star|S|P)(?![A-Za-z])|\\?[#*∗⁎†‡§¶⋆]"
+)
+_TOKEN_RE = re.compile(_TOKEN)
+# A mark is typed in math (``$^{*\dagger}$``), in ``\textsuperscript{*}`` or bare
+# (``Wu*†``, ``{*}``); all three are lifted out of the raw text before the name
+# is split, so a mark separated by a space cannot become a surname.
+_MARKS = re.compile(
+    rf"\$(?:[\s^{{}},]|{_TOKEN})+\$"
+    rf"|\\textsuperscript\s*\{{(?:[\s{{}},]|{_TOKEN})+\}}"
+    rf"|(?<!\\)\^?(?:{_TOKEN})"
+)
+# Safety net after decoding, for spellings the raw pass did not know.
+_GLYPH_LEFT = re.compile(r"\^?[*∗⁎†‡§¶⋆#]")
+
+
+def _glyph(token: str) -> str:
+    token = token.lstrip("\\")
+    return _GLYPH.get(token, token)
+
+
+def _take_marks(text: str) -> tuple[str, list[str]]:
+    found: list[str] = []
+
+    def lift(match: re.Match[str]) -> str:
+        found.extend(_glyph(t) for t in _TOKEN_RE.findall(match.group(0)))
+        return ""
+
+    return _MARKS.sub(lift, text), found
+
+
+def _drop_glyphs(text: str, found: list[str]) -> str:
+    def lift(match: re.Match[str]) -> str:
+        found.append(_glyph(match.group(0).lstrip("^")))
+        return ""
+
+    return " ".join(_GLYPH_LEFT.sub(lift, text).split())
+
+
+# -- splitting raw LaTeX at brace level 0 ------------------------------------------
+
+_SPECIAL = re.compile(r"\\.|[{}]", re.DOTALL)
+
+
+def _balance(text: str) -> str:
+    """Delete unmatched braces: one stray brace must not swallow the rest of the list."""
+    if "{" not in text and "}" not in text:
+        return text
+    stack: list[int] = []
+    drop: set[int] = set()
+    for match in _SPECIAL.finditer(text):
+        token = match.group()
+        if token == "{":
+            stack.append(match.start())
+        elif token == "}":
+            if stack:
+                stack.pop()
+            else:
+                drop.add(match.start())
+    drop.update(stack)
+    return "".join(c for j, c in enumerate(text) if j not in drop) if drop else text
+
+
+def _mask(text: str) -> str:
+    """Same-length copy where braced and escaped characters cannot act as separators."""
+    if "{" not in text and "\\" not in text:
+        return text
+    out: list[str] = []
+    depth = last = 0
+    for match in _SPECIAL.finditer(text):
+        start, end = match.span()
+        out.append("\0" * (start - last) if depth else text[last:start])
+        out.append("\0" * (end - start))
+        if match.group() == "{":
+            depth += 1
+        elif match.group() == "}":
+            depth = max(depth - 1, 0)
+        last = end
+    out.append("\0" * (len(text) - last) if depth else text[last:])
+    return "".join(out)
+
+
+_AND = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
+_WORD = re.compile(r"[^\s~,]+")
+
+
+def _split_and(value: str) -> list[str]:
+    mask = _mask(value)
+    pieces: list[str] = []
+    start = 0
+    for match in _AND.finditer(mask):
+        pieces.append(value[start:match.start()])
+        start = match.end()
+    pieces.append(value[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+# -- one name --------------------------------------------------------------------------
+
+_SUFFIX = {"jr", "sr", "jnr", "snr"}
+_ROMAN = {"II", "III", "IV"}
+
+
+def _plain(word: str) -> str:
+    return decode(word) if "\\" in word or "{" in word else word
+
+
+def _is_suffix(word: str, roman: bool) -> bool:
+    bare = _plain(word).rstrip(".")
+    return bare.lower() in _SUFFIX or (roman and bare in _ROMAN)
+
+
+def _is_lower(word: str) -> bool:
+    """BibTeX's case test for von particles; a brace group not opened by a command is caseless."""
+    if word.startswith("{") and not word.startswith("{\\"):
+        return False
+    for char in _plain(word):
+        if char.isalpha():
+            return char.islower()
+    return False
+
+
+def _first_last(words: list[str]) -> tuple[list[str], list[str]]:
+    """"First von Last": the family starts at the first lowercase word (von) or else at the last word."""
+    if len(words) < 2:
+        return [], words
+    lower = [i for i, w in enumerate(words[:-1]) if _is_lower(w)]
+    # An all-lowercase name ("danah boyd") is a style, not a string of particles.
+    if not lower or all(_is_lower(w) for w in words):
+        return words[:-1], words[-1:]
+    return words[: lower[0]], words[lower[0]:]
+
+
+# What remains of a word once commands, braces and math shifts are gone; a word
+# that leaves nothing ("{}", "\\relax", a lifted mark's "$$") is checked by decoding.
+_VISIBLE = re.compile(r"\\[A-Za-z]+|[{}$\\\s]")
+
+
+def _sections(text: str) -> list[list[str]]:
+    mask = _mask(text)
+    sections: list[list[str]] = []
+    start = 0
+    for end in [i for i, c in enumerate(mask) if c == ","] + [len(text)]:
+        words = [text[m.start():m.end()] for m in _WORD.finditer(mask, start, end)]
+        sections.append([w for w in words if _VISIBLE.sub("", w) or decode(w)])
+        start = end + 1
+    while sections and not sections[-1]:
+        sections.pop()
+    return sections
+
+
+def _bibtex_parts(text: str) -> tuple[str, str, str]:
+    """Raw (given, family-with-von, suffix) from the three BibTeX forms plus exporters' variants."""
+    secs = _sections(text)
+    if not secs:
+        return "", "", ""
+    if len(secs) > 3:  # "a, b, c, d": BibTeX reads the extras as more given names
+        secs = secs[:2] + [[w for s in secs[2:] for w in s]]
+    suffix: list[str] = []
+    # Zotero writes "Fulton, James E., Jr.", the suffix last.
+    if len(secs) == 3 and secs[2] and all(_is_suffix(w, True) for w in secs[2]) \
+            and not all(_is_suffix(w, True) for w in secs[1]):
+        secs[1], secs[2] = secs[2], secs[1]
+    # "John Smith, Jr." and "Smith, Jr."; but "Smith, IV" is Scholar's initials.
+    if len(secs) == 2 and secs[1] and all(_is_suffix(w, len(secs[0]) > 1) for w in secs[1]):
+        suffix, secs = secs[1], secs[:1]
+    if len(secs) == 1:
+        words = secs[0]
+        if len(words) > 1 and _is_suffix(words[-1], roman=len(words) > 2):
+            suffix, words = [words[-1]] + suffix, words[:-1]
+        first, family = _first_last(words)
+    else:
+        family, first = secs[0], secs[-1]
+        suffix = secs[1] if len(secs) == 3 else []
+        if not suffix and len(family) > 1 and _is_suffix(family[-1], roman=True):
+            suffix, family = family[-1:], family[:-1]
+    return " ".join(first), " ".join(family), " ".join(suffix)
+
+
+class _Name(NamedTuple):
+    given: str
+    family: str
+    suffix: str
+    equal: bool
+    marks: tuple[str, ...]
+
+
+@lru_cache(maxsize=65536)
+def _parse_name(raw: str) -> _Name:
+    text, found = _take_marks(_balance(_INVISIBLE.sub("", raw)))
+    try:
+        parts = _bibtex_parts(text)
+    except Exception:  # never let one odd name take the list down
+        parts = ("", text.replace("{", "").replace("}", ""), "")
+    given, family, suffix = (_drop_glyphs(decode(p), found) if p else "" for p in parts)
+    if not family and given:  # ", John", or the surname was only a mark
+        *rest, family = given.split()
+        given = " ".join(rest)
+    elif not family:  # a name that was only "Jr."
+        family, suffix = suffix, ""
+    return _Name(given, family, suffix, "*" in found, tuple(g for g in found if g != "*"))
+
+
+def split_name(name: str) -> tuple[str, str, str]:
+    """(given, family, suffix) in Unicode, marks removed; also reads owner config strings."""
+    parsed = _parse_name(name)
+    return parsed.given, parsed.family, parsed.suffix
+
+
+# -- folding and owner matching --------------------------------------------------------
+
+_FOLD_EXTRA = str.maketrans({
+    "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "ı": "i",
+    "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th",
+})
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Comparison key, so that exporters' spellings of one name compare equal.
+
+    Letters NFKD cannot decompose (ø, ł, æ...) are transliterated as they are in
+    ASCII-only exports; punctuation and symbols (hyphens, dots, apostrophes,
+    marks) are deleted rather than turned into spaces, so "O'Brien" = "OBrien".
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA).casefold())
+    out: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace() or category == "Zs":
+            out.append(" ")
+        elif category[0] not in "MPSC":
+            out.append(char)
+    return " ".join("".join(out).split())
+
+
+def _squash(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+_GIVEN_SPLIT = re.compile(r"[\s.\-‐‑‒–—]+")
+
+
+def _given_tokens(given: str, family: str) -> tuple[str, ...]:
+    """Folded given names; Scholar's undotted "MP" counts as two initials unless the whole name is in capitals."""
+    shouting = (given + family).isupper()
+    tokens: list[str] = []
+    for token in _GIVEN_SPLIT.split(given):
+        if not shouting and token.isalpha() and token.isupper() and 1 < len(token) < 4:
+            tokens.extend(fold(c) for c in token)
+        elif folded := _squash(token):
+            tokens.append(folded)
+    return tuple(tokens)
+
+
+def _compatible(author: str, owner: str) -> bool:
+    if len(author) == 1 or len(owner) == 1:
+        return author[0] == owner[0]
+    return author == owner
+
+
+@dataclass(frozen=True)
+class Owners:
+    """The site owner's name(s), each in any form ``split_name`` reads ("Shiqi He", "He, Shiqi").
+
+    An author is the owner when the whole name folds equal to one of these
+    (spacing ignored, so "Shiqi He" = "Shi-Qi He"), or when the family names fold
+    equal and the author's given names abbreviate the owner's: each author given
+    name equals the owner's at that position, or one of the two is an initial
+    with the same first letter.  Configure the fullest spelling: an author may
+    drop trailing given names ("S. He" for "Shi Qi He") but never add any, so
+    "S. Q. He" is not "Shiqi He" (list "Shi Qi He" too if it should be).  The
+    rule is symmetric in initials: an owner configured as "S. He" matches
+    "Shiqi He" and, inevitably, "Shiqiang He".  A name without given names
+    matches only on the whole name.
+    """
+
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def from_names(cls, names: Iterable[str]) -> Owners:
+        if isinstance(names, str):
+            names = [names]
+        return cls(tuple(n.strip() for n in names if n and n.strip()))
+
+    @cached_property
+    def _keys(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        keys = []
+        for name in self.names:
+            given, family, _ = split_name(name)
+            keys.append((_squash(f"{given} {family}"), _squash(family), _given_tokens(given, family)))
+        return tuple(keys)
+
+    def matches(self, given: str, family: str) -> bool:
+        if not self.names:
+            return False
+        whole, fam = _squash(f"{given} {family}"), _squash(family)
+        tokens: tuple[str, ...] | None = None
+        for o_whole, o_fam, o_tokens in self._keys:
+            if whole and whole == o_whole:
+                return True
+            if not fam or fam != o_fam or not o_tokens:
+                continue
+            if tokens is None:
+                tokens = _given_tokens(given, family)
+            if tokens and len(tokens) <= len(o_tokens) and all(map(_compatible, tokens, o_tokens)):
+                return True
+        return False
+
+
+# -- whole fields ---------------------------------------------------------------------------
+
+_ET_AL = {"others", "etal", "etalii", "\\ldots", "\\dots", "\\textellipsis", "…", "$\\ldots$", "$\\dots$"}
+_ET_AL_NOISE = re.compile(r"[{}\s.~]")
+
+
+def _is_et_al(piece: str) -> bool:
+    """"others" (BibTeX's own et al.), or "..." left in a hand-shortened list."""
+    bare = _ET_AL_NOISE.sub("", piece).lower()
+    return bare in _ET_AL or (not bare and ".." in "".join(piece.split()))
+
+
+@lru_cache(maxsize=16384)
+def _parse_field(value: str) -> tuple[tuple[_Name, ...], bool]:
+    names: list[_Name] = []
+    et_al = False
+    for piece in _split_and(_balance(_INVISIBLE.sub("", value))):
+        if _is_et_al(piece):
+            et_al = True
+            continue
+        name = _parse_name(piece)
+        if any(c.isalnum() for c in name.given + name.family):  # not a stray "~" or "-"
+            names.append(name)
+    return tuple(names), et_al
+
+
+def _fallback(value: str) -> tuple[tuple[_Name, ...], bool]:
+    try:
+        text = decode(value.replace("{", "").replace("}", ""))
+    except Exception:
+        text = value
+    text = _drop_glyphs(text.replace("{", "").replace("}", "").replace("\\", ""), [])
+    return ((_Name("", text, "", False, ()),) if text else ()), False
+
+
+def parse_authors(
+    value: str, owners: Owners, equal_positions: frozenset[int] = frozenset()
+) -> tuple[tuple[Author, ...], bool]:
+    """(authors, et_al) for a raw author/editor field; never raises, so one bad entry cannot stop a build.
+
+    ``equal_positions`` are 1-based positions among the returned authors
+    (after "others" and "..." are dropped), as written in an ``equal`` field.
+    """
+    if not value or not isinstance(value, str):
+        return (), False
+    try:
+        names, et_al = _parse_field(value)
+    except Exception:
+        names, et_al = _fallback(value)
+    authors = []
+    for position, n in enumerate(names, 1):
+        authors.append(Author(
+            name=" ".join(p for p in (n.given, n.family, n.suffix) if p),
+            given=n.given,
+            family=n.family,
+            owner=owners.matches(n.given, n.family),
+            equal=n.equal or position in equal_positions,
+            marks=n.marks,
+        ))
+    return tuple(authors), et_al
