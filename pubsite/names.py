@@ -239,7 +239,22 @@ def _parse_name(raw: str) -> _Name:
         given = " ".join(rest)
     elif not family:  # a name that was only "Jr."
         family, suffix = suffix, ""
-    return _Name(given, family, suffix, "*" in found, tuple(g for g in found if g != "*"))
+    return _Name(_dotted(given, family), family, suffix, "*" in found, tuple(g for g in found if g != "*"))
+
+
+def _dotted(given: str, family: str) -> str:
+    """Initials as people print them: Scholar's "Yu, Timothy T" and "Deisenroth, MP" lose their dots.
+
+    >>> _dotted("Timothy T", "Yu"), _dotted("MP", "Deisenroth"), _dotted("DEBSINDHU", "BHOWMIK")
+    ('Timothy T.', 'M. P.', 'DEBSINDHU')
+    """
+    if not given:
+        return given
+    words = given.split()
+    if (len(words) == 1 and 2 <= len(given) <= 3 and given.isalpha() and given.isupper()
+            and not family.isupper()):
+        return " ".join(f"{c}." for c in given)
+    return " ".join(f"{w}." if len(w) == 1 and w.isalpha() and w.isupper() else w for w in words)
 
 
 def split_name(name: str) -> tuple[str, str, str]:

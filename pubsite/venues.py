@@ -46,6 +46,8 @@ _ORDINAL = re.compile(
 _YEAR = re.compile(r"(?<![\w/])(?:19|20)\d\d(?![\w/])")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _PREPRINT_KINDS = ("preprint",)
+# ``howpublished = {\url{...}}`` is a link, not a venue.
+_URLISH = re.compile(r"^\s*(?:\\url\s*\{|https?://)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def raw_venue(entry_type: str, fields: Mapping[str, str]) -> str | None:
     """The decoded text of the field that names the venue for this entry type."""
     for name in _SOURCES.get(entry_type, _DEFAULT_SOURCES):
         value = fields.get(name)
-        if value and value.strip():
+        if value and value.strip() and not _URLISH.match(value):
             return decode(value)
     return None
 

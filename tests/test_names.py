@@ -47,11 +47,11 @@ NAME_CASES = [
     ("Smith Jr., John", "John Smith Jr.", "John", "Smith"),
     ("Henry Ford III", "Henry Ford III", "Henry", "Ford"),
     # Google Scholar: undotted initials, braced accents
-    (r"B{\"u}chler, D", "D Büchler", "D", "Büchler"),
-    ("Kupcsik, A", "A Kupcsik", "A", "Kupcsik"),
-    ("Deisenroth, MP", "MP Deisenroth", "MP", "Deisenroth"),
-    ("Peters, Jan R", "Jan R Peters", "Jan R", "Peters"),
-    ("Smith, IV", "IV Smith", "IV", "Smith"),  # initials, not a suffix
+    (r"B{\"u}chler, D", "D. Büchler", "D.", "Büchler"),
+    ("Kupcsik, A", "A. Kupcsik", "A.", "Kupcsik"),
+    ("Deisenroth, MP", "M. P. Deisenroth", "M. P.", "Deisenroth"),
+    ("Peters, Jan R", "Jan R. Peters", "Jan R.", "Peters"),
+    ("Smith, IV", "I. V. Smith", "I. V.", "Smith"),  # initials, not a suffix; printed with dots
     # DBLP
     ("Ahmed Alaa", "Ahmed Alaa", "Ahmed", "Alaa"),
     ("Mihaela van der Schaar", "Mihaela van der Schaar", "Mihaela", "van der Schaar"),
@@ -109,7 +109,7 @@ def test_enough_name_cases() -> None:
 
 # raw field -> display names, et_al
 FIELD_CASES = [
-    ("Kupcsik, A and Deisenroth, MP", ["A Kupcsik", "MP Deisenroth"], False),
+    ("Kupcsik, A and Deisenroth, MP", ["A. Kupcsik", "M. P. Deisenroth"], False),
     ("Ahmed Alaa and\n  Mihaela van der Schaar", ["Ahmed Alaa", "Mihaela van der Schaar"], False),
     ("P. {Zhang} and O. {O’Brien}", ["P. Zhang", "O. O’Brien"], False),
     ("{Barnes and Noble} and Smith, John", ["Barnes and Noble", "John Smith"], False),

@@ -32,7 +32,8 @@ def test_clean_name(text: str, expected: str) -> None:
         ("article", {"journaltitle": "Biol. J."}, "Biol. J."),
         ("phdthesis", {"school": "University of British Columbia"}, "University of British Columbia"),
         ("techreport", {"institution": "MIT"}, "MIT"),
-        ("misc", {"howpublished": "\\url{x}"}, "x"),
+        ("misc", {"howpublished": "\\url{https://x.org}"}, None),
+        ("misc", {"howpublished": "Blog post"}, "Blog post"),
         ("misc", {}, None),
     ],
 )
