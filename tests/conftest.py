@@ -37,3 +37,13 @@ def write_site(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def chdir(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
     return lambda path: monkeypatch.chdir(os.fspath(path))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current output (review the diff!).")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
