@@ -19,6 +19,8 @@ from pubsite import venuetable
 from pubsite.venuetable import KINDS, KnownVenue, match_venue, normalize_venue, table_stats
 
 POSITIVE: list[tuple[str, str]] = [
+    # Verbatim from real exports: Scholar, DBLP, ACM, IEEE, arXiv, Semantic Scholar,
+    # ACL Anthology, bioRxiv/medRxiv, Zotero, JabRef.
     ('Proceedings of the 56th Annual ACM Symposium on Theory of Computing, STOC 2024, Vancouver, BC, Canada, June 24-28, 2024', 'STOC'),
     ('STOC', 'STOC'),
     ('CoRR', 'arXiv'),
@@ -56,6 +58,7 @@ POSITIVE: list[tuple[str, str]] = [
     ('Proceedings of the 18th Conference of the European Chapter of the Association for Computational Linguistics (Volume 1: Long Papers)', 'EACL'),
     ('Proceedings of the 17th Conference of the European Chapter of the Association for Computational Linguistics', 'EACL'),
     ('Proceedings of The 12th International Workshop on Semantic Evaluation', 'SemEval'),
+    # The venues of a real homepage, as written there and as their exports spell them.
     ('Conference on Machine Learning and Systems (MLSys 2023)', 'MLSys'),
     ('International Conference on Machine Learning (ICML 2023)', 'ICML'),
     ('Empirical Methods in Natural Language Processing (EMNLP 2022)', 'EMNLP'),
@@ -65,6 +68,7 @@ POSITIVE: list[tuple[str, str]] = [
     ('33rd USENIX Security Symposium (USENIX Security 24)', 'USENIX Security'),
     ('IEEE INFOCOM 2025-IEEE Conference on Computer Communications', 'INFOCOM'),
     ('IEEE INFOCOM 2023 - IEEE Conference on Computer Communications, New York City, NY, USA, May 17-20, 2023', 'INFOCOM'),
+    # ISO/DBLP abbreviations, ordinals in words, DBLP place-and-date tails.
     ('Proc. VLDB Endow.', 'PVLDB'),
     ('Proceedings of the VLDB Endowment', 'PVLDB'),
     ('Proceedings of the Thirty-Seventh AAAI Conference on Artificial Intelligence', 'AAAI'),
@@ -101,6 +105,7 @@ POSITIVE: list[tuple[str, str]] = [
     ('Conference on Robot Learning, CoRL 2023, 6-9 November 2023, Atlanta, GA, USA', 'CoRL'),
     ('Robotics: Science and Systems XIX, Daegu, Republic of Korea, July 10-14, 2023', 'RSS'),
     ('IEEE International Conference on Acoustics, Speech and Signal Processing ICASSP 2023, Rhodes Island, Greece, June 4-10, 2023', 'ICASSP'),
+    # IEEE Xplore's "ACRO YEAR - YEAR Full Name (ACRO)" and ACM's "ACRO '23: ...".
     ('ICASSP 2023 - 2023 IEEE International Conference on Acoustics, Speech and Signal Processing (ICASSP)', 'ICASSP'),
     ('ICASSP 2020-2020 IEEE international conference on acoustics, speech and signal processing (ICASSP)', 'ICASSP'),
     ('Interspeech 2023', 'Interspeech'),
@@ -145,6 +150,7 @@ POSITIVE: list[tuple[str, str]] = [
     ('IEEE Trans. Robotics', 'T-RO'),
     ('The International Journal of Robotics Research', 'IJRR'),
     ('Int. J. Robotics Res.', 'IJRR'),
+    # Journals and preprint servers.
     ('Nature', 'Nature'),
     ('Nat.', 'Nature'),
     ('Science', 'Science'),
@@ -171,6 +177,7 @@ POSITIVE: list[tuple[str, str]] = [
     ('J. Mach. Learn. Res.', 'JMLR'),
     ('Machine Learning', 'MLJ'),
     ('Transactions on Machine Learning Research', 'TMLR'),
+    # Scholar, ACM and Semantic Scholar spellings across fields.
     ('Conference on Learning Theory', 'COLT'),
     ('Uncertainty in Artificial Intelligence', 'UAI'),
     ('Proceedings of the Thirty-Ninth Conference on Uncertainty in Artificial Intelligence', 'UAI'),
@@ -238,6 +245,7 @@ POSITIVE: list[tuple[str, str]] = [
     ('Proceedings of the 2024 Joint International Conference on Computational Linguistics, Language Resources and Evaluation (LREC-COLING 2024)', 'LREC-COLING'),
     ('ICC 2023 - IEEE International Conference on Communications', 'ICC'),
     ('GLOBECOM 2022 - 2022 IEEE Global Communications Conference', 'GLOBECOM'),
+    # Acronym and name together, DBLP condensed style, parenthesised tracks.
     ('ICML: International Conference on Machine Learning', 'ICML'),
     ('Proc. ICML', 'ICML'),
     ('NeurIPS', 'NeurIPS'),
