@@ -75,9 +75,10 @@ def _context(site: Site, config: Config) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _css() -> str:
+def _css() -> Markup:
+    """Our own stylesheet, not input: escaping it (``"Segoe UI"`` as ``&#34;``) breaks the CSS."""
     source, _, _ = environment(None).loader.get_source(environment(None), "pubsite.css")  # type: ignore[union-attr]
-    return source
+    return Markup(source)
 
 
 def author_json(author: Author) -> dict[str, Any]:
