@@ -102,16 +102,21 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
         pubsite render --format page -o build/index.html
         pubsite render --owner "Shiqi He" --format json
     """
+    from .feedback import Progress, summary
     from .fsutil import write_atomic
     from .site import render_site
 
     config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
                    template_dir=template_dir, group_by=group_by, selected_only=selected_only,
                    news_limit=news_limit, file_base=file_base, strict=strict)
+    progress = Progress(sys.stderr) if not quiet else None
     try:
-        result = render_site(config)
+        result = render_site(config, progress)
     except PubsiteError as exc:
         fail(exc)
+    finally:
+        if progress is not None:
+            progress.close()
     report(result.problems)
     target = config.output if config.output not in (None, "-") else None
     if check:
@@ -126,11 +131,8 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
         except OSError as exc:
             raise InputError(f"{target}: cannot write: {exc.strerror}") from None
     if not quiet:
-        where = target or "stdout"
-        counts = f"{len(result.site.publications)} publications, {len(result.site.news)} news → {where}"
-        if result.problems:
-            counts += f"; {result.errors} errors, {result.warnings} warnings"
-        click.echo(counts, err=True)
+        click.echo(summary(len(result.site.publications), len(result.site.news), target or "stdout",
+                           result.errors, result.warnings), err=True)
     if config.strict and result.problems:
         click.echo(f"error: {len(result.problems)} problem(s) in strict mode", err=True)
         sys.exit(1)

@@ -7,6 +7,7 @@ nothing here prints, exits or imports click.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from . import bib
 from .config import Config
@@ -36,14 +37,21 @@ class Result:
         return sum(p.level == "warning" for p in self.problems)
 
 
-def build_publications(config: Config) -> tuple[list[Publication], list[Problem]]:
-    """Every entry of the configured bib files that has something to show, in display order."""
+def build_publications(config: Config, progress: Callable[[int, int], None] | None = None,
+                       ) -> tuple[list[Publication], list[Problem]]:
+    """Every entry of the configured bib files that has something to show, in display order.
+
+    ``progress(done, total)`` is called per entry so a terminal can show that a
+    big bib is still being worked through.
+    """
     entries, problems = bib.load(config.bib)
     owners = Owners.from_names(config.owner)
     aliases = config.venue_aliases
     names = config.venue_names
     pubs: list[Publication] = []
-    for entry in entries:
+    for done, entry in enumerate(entries, 1):
+        if progress is not None:
+            progress(done, len(entries))
         pub, entry_problems = build(entry, owners, aliases=aliases, venue_names=names,
                                     file_base=config.file_base, marks=config.marks)
         problems.extend(entry_problems)
@@ -67,15 +75,16 @@ def build_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
     return items, problems
 
 
-def build_site(config: Config) -> tuple[Site, list[Problem]]:
+def build_site(config: Config, progress: Callable[[int, int], None] | None = None,
+               ) -> tuple[Site, list[Problem]]:
     """The model of the whole output, plus every problem sorted by file and line."""
-    pubs, problems = build_publications(config)
+    pubs, problems = build_publications(config, progress)
     news, news_problems = build_news(config)
     problems.extend(news_problems)
     return Site(publications=tuple(pubs), news=tuple(news)), sorted(problems)
 
 
-def render_site(config: Config) -> Result:
+def render_site(config: Config, progress: Callable[[int, int], None] | None = None) -> Result:
     """Build and render; raises :class:`~pubsite.errors.PubsiteError` for unusable input."""
-    site, problems = build_site(config)
+    site, problems = build_site(config, progress)
     return Result(text=render(site, config), site=site, problems=tuple(problems))
