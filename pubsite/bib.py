@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import Problem, PubsiteError
+from .repair import repair_block, split_glued_field, stray_key
 
 MONTH_MACROS = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April",
@@ -115,7 +116,15 @@ def _quoted_end(text: str, start: int) -> int:
 
 
 class MalformedValue(ValueError):
-    """A field value that is not braces, quotes, a number or macros joined by ``#``."""
+    """A field value that is not braces, quotes, a number or macros joined by ``#``.
+
+    ``at`` is where unexpected text follows a complete value (a missing comma
+    glues the next field on), or None for other defects.
+    """
+
+    def __init__(self, message: str, at: int | None = None):
+        super().__init__(message)
+        self.at = at
 
 
 def expand(value: str, strings: dict[str, str], undefined: list[str] | None = None) -> str:
@@ -176,7 +185,7 @@ def expand(value: str, strings: dict[str, str], undefined: list[str] | None = No
             pos += 1
         if pos < length:
             if value[pos] != "#":
-                raise MalformedValue("text after the value (a missing comma?)")
+                raise MalformedValue("text after the value (a missing comma?)", at=pos)
             pos += 1
     return "".join(parts)
 
@@ -191,6 +200,57 @@ def _failure_message(block: object) -> str:
     return "cannot parse entry"
 
 
+def _line_offset(text: str, line: int) -> int:
+    """Offset of the start of 0-based ``line`` (only computed for the rare failed block)."""
+    offset = 0
+    for _ in range(line):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return len(text)
+    return offset
+
+
+def _repair_failed(text: str, block: object, following: list[object], path: str,
+                   problems: list[Problem]) -> tuple[list[object], int | None]:
+    """Entries recovered from a block bibtexparser gave up on, and the line of the slip.
+
+    The block's text (up to the next real block) is patched in memory and
+    parsed again on its own; padding with newlines keeps line numbers true.
+    """
+    import bibtexparser
+    from bibtexparser import model
+
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or "")
+    end_index = getattr(error, "end_index", None)
+    raw = getattr(block, "raw", "") or ""
+    start_line = getattr(block, "start_line", 0) or 0
+    start = text.find(raw, _line_offset(text, start_line)) if raw else -1
+    if start < 0 or end_index is None:
+        return [], None
+    # The line of the last thing read before the parser gave up.
+    slip = len(text[:min(end_index, len(text))].rstrip()) - 1
+    slip_line = text.count("\n", 0, max(slip, 0)) + 1
+    stop = len(text)
+    for later in following:
+        if not isinstance(later, model.ImplicitComment):
+            found = text.find("@", _line_offset(text, getattr(later, "start_line", 0) or 0))
+            stop = found if found >= 0 else stop
+            break
+    patch = repair_block(text[start:stop], reason, end_index - start)
+    if patch is None:
+        return [], slip_line
+    padded = "\n" * start_line + patch.text
+    again = bibtexparser.parse_string(padded, parse_stack=[])
+    entries = [b for b in again.blocks if isinstance(b, (model.Entry, model.DuplicateFieldKeyBlock))]
+    if len(entries) != 1 or again.failed_blocks and not isinstance(entries[0], model.DuplicateFieldKeyBlock):
+        return [], slip_line
+    line = start_line + patch.text.count("\n", 0, patch.at) + 1
+    key = getattr(entries[0], "key", None) or getattr(entries[0].ignore_error_block, "key", "?")
+    problems.append(Problem(path, line, "warning", "PS502", f"entry '{key}': {patch.message}"))
+    return entries, slip_line
+
+
 def parse_text(text: str, path: str) -> tuple[list[RawEntry], list[Problem]]:
     """Parse BibTeX text; ``path`` is only used in messages and records."""
     import bibtexparser
@@ -203,7 +263,10 @@ def parse_text(text: str, path: str) -> tuple[list[RawEntry], list[Problem]]:
     seen: dict[str, int] = {}
 
     blocks = list(library.blocks)
-    for block in blocks:
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
         line = (getattr(block, "start_line", 0) or 0) + 1
         if isinstance(block, model.String):
             try:
@@ -225,7 +288,14 @@ def parse_text(text: str, path: str) -> tuple[list[RawEntry], list[Problem]]:
             if not isinstance(entry, model.Entry):
                 continue
         elif isinstance(block, model.ParsingFailedBlock):
-            problems.append(Problem(path, line, "error", "PS001", _failure_message(block)))
+            recovered, slip_line = _repair_failed(text, block, blocks[index:], path, problems)
+            if recovered:
+                blocks[index:index] = recovered
+                continue
+            message = _failure_message(block)
+            if slip_line is not None and slip_line != line:
+                message += f" (entry starts at line {line})"
+            problems.append(Problem(path, slip_line or line, "error", "PS001", message))
             continue
         elif isinstance(block, model.Entry):
             entry = block
@@ -238,28 +308,61 @@ def parse_text(text: str, path: str) -> tuple[list[RawEntry], list[Problem]]:
                                     "this entry is skipped"))
             continue
         seen[key.lower()] = line
-        fields: list[tuple[str, str]] = []
-        names: set[str] = set()
-        undefined = []
-        for field in entry.fields:
-            name = field.key.lower()
+        fields = _fields(entry, key, strings, path, problems)
+        entries.append(RawEntry(key=key, type=entry.entry_type.lower(), fields=tuple(fields),
+                                path=path, line=line, raw=entry.raw or ""))
+    return _resolve_crossrefs(entries, problems), problems
+
+
+def _fields(entry: object, key: str, strings: dict[str, str], path: str,
+            problems: list[Problem]) -> list[tuple[str, str]]:
+    """Expanded fields of one entry, first value of a repeated field, slips repaired and reported."""
+    fields: list[tuple[str, str]] = []
+    names: set[str] = set()
+    undefined: list[str] = []
+    entry_line = (getattr(entry, "start_line", 0) or 0) + 1
+    for field in entry.fields:  # type: ignore[attr-defined]
+        field_line = (field.start_line or 0) + 1
+        name = field.key.lower()
+        stray = stray_key(field.key)
+        if stray is not None:
+            name = stray.name.lower()
+            problems.append(Problem(path, field_line - stray.lines_before, "warning", "PS502",
+                                    f"entry '{key}': stray text '{stray.stray}' before field "
+                                    f"'{name}'; ignored"))
+        if not name.strip():
+            problems.append(Problem(path, field_line, "error", "PS106",
+                                    f"entry '{key}': a value without a field name; it is ignored"))
+            continue
+        pending = [(name, str(field.value).strip(), field_line)]
+        while pending:
+            name, raw, value_line = pending.pop()
             if name in names:
                 continue
             names.add(name)
             try:
-                fields.append((name, expand(str(field.value).strip(), strings, undefined)))
+                fields.append((name, expand(raw, strings, undefined)))
+                continue
             except MalformedValue as exc:
-                field_line = (field.start_line or 0) + 1
-                problems.append(Problem(path, field_line, "error", "PS106",
-                                        f"entry '{key}': field '{name}' is malformed ({exc}); "
+                error, at = exc, exc.at
+            glued = split_glued_field(raw[at:]) if at is not None else None
+            if at is None or glued is None:
+                problems.append(Problem(path, value_line, "error", "PS106",
+                                        f"entry '{key}': field '{name}' is malformed ({error}); "
                                         "the field is ignored"))
-        for word in dict.fromkeys(undefined):
-            if word.lower() not in MONTH_MACROS:
-                problems.append(Problem(path, line, "warning", "PS103",
-                                        f"entry '{key}' uses undefined macro '{word}'"))
-        entries.append(RawEntry(key=key, type=entry.entry_type.lower(), fields=tuple(fields),
-                                path=path, line=line, raw=entry.raw or ""))
-    return _resolve_crossrefs(entries, problems), problems
+                continue
+            head = raw[:at].rstrip()
+            problems.append(Problem(path, value_line + raw.count("\n", 0, len(head)), "warning", "PS502",
+                                    f"entry '{key}': comma missing after field '{name}'; "
+                                    f"read '{glued[0].lower()}' as the next field"))
+            names.discard(name)
+            pending.append((glued[0].lower(), glued[1], value_line + raw.count("\n", 0, at)))
+            pending.append((name, head, value_line))
+    for word in dict.fromkeys(undefined):
+        if word.lower() not in MONTH_MACROS:
+            problems.append(Problem(path, entry_line, "warning", "PS103",
+                                    f"entry '{key}' uses undefined macro '{word}'"))
+    return fields
 
 
 _INHERITED_RENAMES = {"title": "booktitle"}
