@@ -20,7 +20,7 @@ GOOD = """\
 """
 BROKEN = GOOD + """
 @article{broken,
-  title={Broken} year={2020},
+  title={Broken} 2020,
   author={Doe, Jane}
 }
 
