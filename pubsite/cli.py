@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, NoReturn
 import click
 
 from . import __version__
-from .config import FORMATS, GROUPINGS, Config, load_config
+from .config import CSS_MODES, FORMATS, GROUPINGS, HOSTS, Config, load_config
 from .errors import Problem, PubsiteError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -86,6 +86,12 @@ def cli() -> None:
               help="Show at most N news items (0: all).")
 @click.option("--file-base", default=None,
               help="URL prefix for link fields that name a bare file (default: /assets/pdf/).")
+@click.option("--inject", type=click.Path(dir_okay=False),
+              help="Replace what stands between <!-- pubsite:start --> and <!-- pubsite:end --> in this page.")
+@click.option("--host", type=click.Choice(HOSTS), default=None,
+              help="Site generator embedding the output: keeps {{ }} and {% %} literal (default: auto).")
+@click.option("--css", type=click.Choice(CSS_MODES), default=None,
+              help="Stylesheet: <style> in the output, pubsite.css beside it, or none (default: inline).")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 and show a diff when the output on disk is stale.")
 @click.option("--strict", is_flag=True, default=None, help="Warnings make the command fail (exit 1).")
@@ -93,7 +99,8 @@ def cli() -> None:
 def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owner: tuple[str, ...],
            format_: str | None, output: str | None, template_dir: str | None,
            group_by: str | None, selected_only: bool | None, news_limit: int | None,
-           file_base: str | None, check: bool, strict: bool | None, quiet: bool) -> None:
+           file_base: str | None, inject: str | None, host: str | None, css: str | None,
+           check: bool, strict: bool | None, quiet: bool) -> None:
     """Render publications and news to HTML, Markdown or JSON.
 
     Example:
@@ -101,6 +108,7 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     \b
         pubsite render --format page -o build/index.html
         pubsite render --owner "Shiqi He" --format json
+        pubsite render --inject _pages/about.md --check
     """
     from .feedback import Progress, summary
     from .fsutil import write_atomic
@@ -108,7 +116,8 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
 
     config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
                    template_dir=template_dir, group_by=group_by, selected_only=selected_only,
-                   news_limit=news_limit, file_base=file_base, strict=strict)
+                   news_limit=news_limit, file_base=file_base, strict=strict, inject=inject,
+                   host=host, css=css)
     progress = Progress(sys.stderr) if not quiet else None
     try:
         result = render_site(config, progress)
@@ -118,18 +127,22 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
         if progress is not None:
             progress.close()
     report(result.problems)
-    target = config.output if config.output not in (None, "-") else None
+    target = result.files[-1].path
     if check:
         if target is None:
-            raise click.UsageError("--check needs an output file (-o or 'output' in config).")
-        _check_stale(target, result.text)
-    elif target is None:
-        click.echo(result.text, nl=False)
+            raise click.UsageError("--check needs an output file (-o, --inject, or 'output' in config).")
+        stale = [out.path for out in result.files if out.path and _is_stale(out.path, out.text)]
+        if stale:
+            sys.exit(1)
     else:
-        try:
-            write_atomic(target, result.text)
-        except OSError as exc:
-            raise InputError(f"{target}: cannot write: {exc.strerror}") from None
+        for out in result.files:
+            if out.path is None:
+                click.echo(out.text, nl=False)
+                continue
+            try:
+                write_atomic(out.path, out.text)
+            except OSError as exc:
+                raise InputError(f"{out.path}: cannot write: {exc.strerror}") from None
     if not quiet:
         click.echo(summary(len(result.site.publications), len(result.site.news), target or "stdout",
                            result.errors, result.warnings), err=True)
@@ -138,16 +151,19 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
         sys.exit(1)
 
 
-def _check_stale(target: str, text: str) -> None:
-    """Exit 1 with a unified diff when ``target`` does not hold exactly ``text``."""
+def _is_stale(target: str, text: str) -> bool:
+    """Show a unified diff and return True when ``target`` does not hold exactly ``text``.
+
+    The file is compared byte for byte (no newline translation), as it would be written.
+    """
     try:
-        current = Path(target).read_text(encoding="utf-8")
+        current: str | None = Path(target).read_bytes().decode("utf-8")
     except FileNotFoundError:
         current = None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{target}: cannot read: {exc}") from None
     if current == text:
-        return
+        return False
     if current is None:
         click.echo(f"{target}: missing; run pubsite render to create it", err=True)
     else:
@@ -155,7 +171,7 @@ def _check_stale(target: str, text: str) -> None:
                                     f"{target} (on disk)", f"{target} (rendered)")
         click.echo("".join(diff), nl=False)
         click.echo(f"{target}: stale; run pubsite render to update it", err=True)
-    sys.exit(1)
+    return True
 
 
 def main(argv: list[str] | None = None) -> None:

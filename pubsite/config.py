@@ -25,6 +25,8 @@ else:  # pragma: no cover
 
 FORMATS = ("fragment", "page", "markdown", "json")
 GROUPINGS = ("none", "year", "type")
+HOSTS = ("auto", "jekyll", "hugo", "plain")
+CSS_MODES = ("inline", "file", "none")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,12 @@ class Config:
     page_title: str = "Publications"
     #: Warnings make the command fail.
     strict: bool = False
+    #: Page to inject into, between ``<!-- pubsite:start -->`` and ``<!-- pubsite:end -->``.
+    inject: str | None = None
+    #: Site generator that embeds the output (``auto``: judged from the target file).
+    host: str = "auto"
+    #: Stylesheet: a ``<style>`` in the output, a ``pubsite.css`` beside it, or none.
+    css: str = "inline"
     #: Venues the user names: short name -> display name and spellings.
     venues: tuple[VenueSetting, ...] = ()
     #: Legend of author marks other than ``*`` (``"†" = "Corresponding author"``).
@@ -97,10 +105,10 @@ _LIST_KEYS = {"bib", "owner"}
 _BOOL_KEYS = {"selected_only", "strict"}
 _INT_KEYS = {"news_limit"}
 _STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - {
-    "venues", "marks", "source", "news", "output"
+    "venues", "marks", "source", "news", "output", "inject"
 }
 _KNOWN = {f.name for f in fields(Config)} - {"source"}
-_PATH_KEYS = ("bib", "news", "output", "template_dir")
+_PATH_KEYS = ("bib", "news", "output", "template_dir", "inject")
 
 
 def _suggest(key: str, known: set[str]) -> str:
@@ -148,7 +156,7 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
                 bad(key, f"'{key}' must be a whole number >= 0")
             else:
                 out[key] = value
-        elif key in ("news", "output"):
+        elif key in ("news", "output", "inject"):
             if value is not False and not isinstance(value, str):
                 bad(key, f"'{key}' must be a path (or false)")
             else:
@@ -167,7 +175,7 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
                 bad(key, f"'{key}' must be a string")
             else:
                 out[key] = value
-    for key, choices in (("format", FORMATS), ("group_by", GROUPINGS)):
+    for key, choices in (("format", FORMATS), ("group_by", GROUPINGS), ("host", HOSTS), ("css", CSS_MODES)):
         if key in out and out[key] not in choices:
             bad(key, f"'{key}' must be one of {', '.join(choices)}, not '{out[key]}'")
     if errors:

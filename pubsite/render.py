@@ -23,6 +23,9 @@ from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped
 
 TEMPLATES = {"fragment": "fragment.html", "page": "page.html", "markdown": "publications.md"}
+ALL_SECTIONS = ("news", "publications")
+#: Name of the stylesheet written beside the output by ``--css file``.
+CSS_FILE = "pubsite.css"
 STATUS_LABELS = {"to-appear": "To appear", "submitted": "Submitted"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
@@ -53,7 +56,7 @@ def environment(template_dir: str | None) -> jinja2.Environment:
     return env
 
 
-def _context(site: Site, config: Config) -> dict[str, Any]:
+def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) -> dict[str, Any]:
     pubs = list(site.publications)
     legend: dict[str, str] = {}
     if any(p.has_equal for p in pubs):
@@ -71,6 +74,11 @@ def _context(site: Site, config: Config) -> dict[str, Any]:
         "legend": sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0])),
         "config": config,
         "css": _css(),
+        "sections": sections,
+        # The page carries the stylesheet in its <head>; a fragment carries its own.
+        "page_css": css if config.format == "page" else "none",
+        "fragment_css": "none" if config.format == "page" else css,
+        "css_href": CSS_FILE,
     }
 
 
@@ -79,6 +87,11 @@ def _css() -> Markup:
     """Our own stylesheet, not input: escaping it (``"Segoe UI"`` as ``&#34;``) breaks the CSS."""
     source, _, _ = environment(None).loader.get_source(environment(None), "pubsite.css")  # type: ignore[union-attr]
     return Markup(source)
+
+
+def stylesheet() -> str:
+    """The text of ``pubsite.css``, for ``--css file``."""
+    return str(_css())
 
 
 def author_json(author: Author) -> dict[str, Any]:
@@ -126,10 +139,16 @@ def to_json(site: Site) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
-def render(site: Site, config: Config) -> str:
-    """The whole output for ``config.format`` as one string (written only after this succeeds)."""
+def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIONS,
+           css: str | None = None) -> str:
+    """The whole output for ``config.format`` as one string (written only after this succeeds).
+
+    ``sections`` picks what a fragment or Markdown output holds (an injected region
+    may want the news alone); ``css`` overrides ``config.css`` (only the first of
+    several injected regions carries the stylesheet).
+    """
     if config.format == "json":
         return to_json(site)
     env = environment(config.template_dir)
     template = env.get_template(TEMPLATES[config.format])
-    return template.render(_context(site, config))
+    return template.render(_context(site, config, sections, config.css if css is None else css))

@@ -17,7 +17,7 @@ from .names import Owners
 from .news import load_news
 from .ordering import ordered
 from .publications import build
-from .render import render
+from .targets import Output, planned
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Result:
     text: str
     site: Site
     problems: tuple[Problem, ...]
+    #: Every file the render writes (see :mod:`pubsite.targets`); ``text`` is the last one's.
+    files: tuple[Output, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -87,4 +89,5 @@ def build_site(config: Config, progress: Callable[[int, int], None] | None = Non
 def render_site(config: Config, progress: Callable[[int, int], None] | None = None) -> Result:
     """Build and render; raises :class:`~pubsite.errors.PubsiteError` for unusable input."""
     site, problems = build_site(config, progress)
-    return Result(text=render(site, config), site=site, problems=tuple(problems))
+    files = planned(site, config)
+    return Result(text=files[-1].text, site=site, problems=tuple(problems), files=files)

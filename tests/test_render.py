@@ -48,7 +48,7 @@ def test_owner_equal_and_marks(tmp_path: Path) -> None:
 
 def test_no_legend_without_marks(tmp_path: Path) -> None:
     out = render(tmp_path, "@misc{a, title={T}, author={A, B}, year=2020}")
-    assert "pubsite-legend" not in out
+    assert 'class="pubsite-legend"' not in out
 
 
 def test_same_input_same_bytes(tmp_path: Path) -> None:
