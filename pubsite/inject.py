@@ -76,7 +76,7 @@ def find_regions(text: str, path: str) -> list[Region]:
         name = marker.group("name")
         if marker.group("kind") == "start":
             if name not in SECTIONS:
-                close = difflib.get_close_matches(name or "", [s for s in SECTIONS if s], n=1)
+                close = difflib.get_close_matches(name or "", [s for s in SECTIONS if s], n=1, cutoff=0.4)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise PubsiteError(f"unknown pubsite region '{name}'{hint}; "
                                    "use 'news', 'publications' or no name", path, line)
