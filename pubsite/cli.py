@@ -151,6 +151,34 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--owner", help="Your name as it appears in BibTeX (asked for when not given).")
+def init(directory: str, owner: str | None) -> None:
+    """Start a new site: config, example data and a template override.
+
+    Never overwrites a file: if any of them exists, nothing is written.
+
+    Example:
+
+    \b
+        pubsite init --owner "Jane Doe"
+        pubsite init my-site
+    """
+    from .scaffold import init_site
+
+    if owner is None:
+        owner = click.prompt("Your name, as it appears in your BibTeX")
+    try:
+        written = init_site(directory, owner)
+    except PubsiteError as exc:
+        fail(exc)
+    for path in written:
+        click.echo(f"created {path}")
+    where = "" if Path(directory) == Path(".") else f"cd {directory} && "
+    click.echo(f"next: {where}pubsite serve   (live preview), or pubsite render --format page -o build/index.html")
+
+
 def _is_stale(target: str, text: str) -> bool:
     """Show a unified diff and return True when ``target`` does not hold exactly ``text``.
 
