@@ -35,6 +35,18 @@ def _md(text: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
 
 
+def override_folder(template_dir: str | None) -> str | None:
+    """The site's template folder as an absolute path, or None when there is none.
+
+    :func:`environment` is cached per folder name: a relative ``templates``
+    would reuse the environment built for another working directory (and a
+    site's overrides would silently be ignored).
+    """
+    if template_dir and os.path.isdir(template_dir):
+        return os.path.abspath(template_dir)
+    return None
+
+
 @lru_cache(maxsize=8)
 def environment(template_dir: str | None) -> jinja2.Environment:
     """One compiled environment per template folder (templates compile once per process)."""
@@ -149,6 +161,6 @@ def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIO
     """
     if config.format == "json":
         return to_json(site)
-    env = environment(config.template_dir)
+    env = environment(override_folder(config.template_dir))
     template = env.get_template(TEMPLATES[config.format])
     return template.render(_context(site, config, sections, config.css if css is None else css))

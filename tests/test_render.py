@@ -64,6 +64,20 @@ def test_site_template_overrides_and_extends_default(tmp_path: Path) -> None:
     assert "<title>My page</title>" in out and 'class="pubsite-title">T</strong>' in out
 
 
+def test_relative_template_folder_is_each_sites_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sites rendered in one process (tests, pubsite serve) each get their own overrides."""
+    plain, custom = tmp_path / "plain", tmp_path / "custom"
+    (custom / "templates").mkdir(parents=True)
+    plain.mkdir()
+    (custom / "templates" / "page.html").write_text(
+        '{% extends "!default/page.html" %}{% block title %}Custom{% endblock %}')
+    titles = []
+    for site in (plain, custom, plain):
+        monkeypatch.chdir(site)
+        titles.append(render(site, "@misc{a, title={T}, year=2020}", format="page").split("<title>")[1][:6])
+    assert titles == ["Public", "Custom", "Public"]
+
+
 def test_group_by_year_and_type(tmp_path: Path) -> None:
     bib = ("@article{j, title={J}, journal={Nature}, year=2021}\n"
            "@inproceedings{c, title={C}, booktitle={ICML}, year=2020}\n"
