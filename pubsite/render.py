@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from .config import Config
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped
+from .template_errors import template_error
 
 TEMPLATES = {"fragment": "fragment.html", "page": "page.html", "markdown": "publications.md"}
 ALL_SECTIONS = ("news", "publications")
@@ -162,5 +163,8 @@ def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIO
     if config.format == "json":
         return to_json(site)
     env = environment(override_folder(config.template_dir))
-    template = env.get_template(TEMPLATES[config.format])
-    return template.render(_context(site, config, sections, config.css if css is None else css))
+    try:
+        template = env.get_template(TEMPLATES[config.format])
+        return template.render(_context(site, config, sections, config.css if css is None else css))
+    except jinja2.TemplateError as exc:
+        raise template_error(exc) from None
