@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from functools import lru_cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .config import Config
+from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped
 from .template_errors import template_error
@@ -28,12 +28,6 @@ ALL_SECTIONS = ("news", "publications")
 #: Name of the stylesheet written beside the output by ``--css file``.
 CSS_FILE = "pubsite.css"
 STATUS_LABELS = {"to-appear": "To appear", "submitted": "Submitted"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-
-
-def _md(text: str) -> Markup:
-    """Escape for Markdown that may hold inline HTML: HTML first, then Markdown syntax."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
 
 
 def override_folder(template_dir: str | None) -> str | None:
@@ -64,7 +58,9 @@ def environment(template_dir: str | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md
+    env.filters["md"] = md_text
+    env.filters["md_html"] = md_html
+    env.filters["md_url"] = md_url
     env.globals["status_labels"] = STATUS_LABELS
     return env
 
