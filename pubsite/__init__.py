@@ -21,6 +21,7 @@ _EXPORTS = {
     "Author": "model", "Link": "model", "Links": "model", "NewsItem": "model",
     "Publication": "model", "Site": "model",
     "Result": "site", "build_site": "site", "render_site": "site",
+    "CheckReport": "check", "check_site": "check", "RULES": "rules",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

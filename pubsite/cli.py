@@ -9,6 +9,7 @@ checks); no traceback ever reaches the user.
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, NoReturn
@@ -57,6 +58,11 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def ignore_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--ignore", multiple=True, metavar="PSxxx",
+                        help="Do not report this rule (repeatable; adds to 'ignore' in config).")(func)
+
+
 def _load(config_path: str | None, **flags: Any) -> Config:
     try:
         return load_config(config_path, flags)
@@ -95,12 +101,13 @@ def cli() -> None:
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 and show a diff when the output on disk is stale.")
 @click.option("--strict", is_flag=True, default=None, help="Warnings make the command fail (exit 1).")
+@ignore_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owner: tuple[str, ...],
            format_: str | None, output: str | None, template_dir: str | None,
            group_by: str | None, selected_only: bool | None, news_limit: int | None,
            file_base: str | None, inject: str | None, host: str | None, css: str | None,
-           check: bool, strict: bool | None, quiet: bool) -> None:
+           check: bool, strict: bool | None, ignore: tuple[str, ...], quiet: bool) -> None:
     """Render publications and news to HTML, Markdown or JSON.
 
     Example:
@@ -117,7 +124,7 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
                    template_dir=template_dir, group_by=group_by, selected_only=selected_only,
                    news_limit=news_limit, file_base=file_base, strict=strict, inject=inject,
-                   host=host, css=css)
+                   host=host, css=css, ignore=ignore)
     progress = Progress(sys.stderr) if not quiet else None
     try:
         result = render_site(config, progress)
@@ -177,6 +184,58 @@ def init(directory: str, owner: str | None) -> None:
         click.echo(f"created {path}")
     where = "" if Path(directory) == Path(".") else f"cd {directory} && "
     click.echo(f"next: {where}pubsite serve   (live preview), or pubsite render --format page -o build/index.html")
+
+
+@cli.command("check")
+@config_options
+@ignore_option
+@click.option("--format", "format_", type=click.Choice(("text", "json")), default="text",
+              help="text: 'path:line: level: message [PSxxx]' lines; json: a list of objects.")
+@click.option("--list-rules", is_flag=True, help="Print the rule ids, levels and meanings, and exit.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+def check_command(config_path: str | None, bib: tuple[str, ...], news: str | None,
+                  owner: tuple[str, ...], ignore: tuple[str, ...], format_: str,
+                  list_rules: bool, quiet: bool) -> None:
+    """Validate the bib files and news feed for CI; exit 1 when anything is reported.
+
+    Reports parse errors, duplicate keys and papers, missing titles, authors
+    and years, the owner missing from an entry, venues with no short name,
+    unsafe links, malformed DOIs and arXiv ids, LaTeX that will not display,
+    and news with bad dates or dead links to publications.  Silence a rule
+    with 'ignore = ["PS205"]' in config, --ignore, or a pubsite_ignore field.
+
+    Example:
+
+    \b
+        pubsite check
+        pubsite check --format json --ignore PS205
+    """
+    from .rules import RULES
+
+    if list_rules:
+        for rule in RULES.values():
+            click.echo(f"{rule.code}  {rule.level:<7}  {rule.summary}")
+        return
+    from .check import check_site
+    from .feedback import check_summary
+
+    config = _load(config_path, bib=bib, news=news, owner=owner, ignore=ignore)
+    try:
+        result = check_site(config)
+    except PubsiteError as exc:
+        fail(exc)
+    if format_ == "json":
+        rows = [{"path": p.path, "line": p.line, "level": p.level, "code": p.code, "message": p.message}
+                for p in result.problems]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(str(problem))
+    if not quiet:
+        click.echo(check_summary(result.errors, result.warnings, result.files, result.entries,
+                                 result.news), err=True)
+    if result.problems:
+        sys.exit(1)
 
 
 def _is_stale(target: str, text: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .rules import parse_rule_ids
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,6 +81,8 @@ class Config:
     venues: tuple[VenueSetting, ...] = ()
     #: Legend of author marks other than ``*`` (``"†" = "Corresponding author"``).
     marks: tuple[tuple[str, str], ...] = ()
+    #: Rule ids (``PS205``...) that ``check`` and ``render`` do not report.
+    ignore: tuple[str, ...] = ()
     #: The config file read, if any (for messages).
     source: str | None = None
 
@@ -101,7 +104,7 @@ class Config:
         return {v.short: v.name for v in self.venues if v.name}
 
 
-_LIST_KEYS = {"bib", "owner"}
+_LIST_KEYS = {"bib", "owner", "ignore"}
 _BOOL_KEYS = {"selected_only", "strict"}
 _INT_KEYS = {"news_limit"}
 _STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - {
@@ -144,6 +147,11 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 bad(key, f"'{key}' must be a string or a list of strings")
+            elif key == "ignore":
+                codes, unknown = parse_rule_ids(value)
+                for message in unknown:
+                    bad(key, f"'ignore': {message}")
+                out[key] = codes
             else:
                 out[key] = tuple(value)
         elif key in _BOOL_KEYS:
@@ -272,5 +280,12 @@ def load_config(config_path: str | None = None, overrides: Mapping[str, Any] | N
         unknown = set(given) - _KNOWN
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        if "ignore" in given:
+            # Flags add to the file's list: silencing one more rule for one
+            # run should not un-silence the ones the site always ignores.
+            codes, problems = parse_rule_ids(given["ignore"])
+            if problems:
+                raise ConfigError("--ignore: " + "; ".join(problems))
+            given["ignore"] = tuple(sorted(set(config.ignore) | set(codes)))
         config = replace(config, **given)
     return config

@@ -58,3 +58,17 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{location(self.path, self.line)}: {self.level}: {self.message} [{self.code}]"
+
+
+class ProblemCounts:
+    """Mixin for results that hold ``problems``: the counts summary lines print."""
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.level == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.level == "warning" for p in self.problems)

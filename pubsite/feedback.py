@@ -29,6 +29,14 @@ def summary(publications: int, news: int, where: str, errors: int = 0, warnings:
     return f"{line}; {', '.join(problems)}" if problems else line
 
 
+def check_summary(errors: int, warnings: int, files: int, entries: int, news: int) -> str:
+    """``2 errors, 3 warnings in 1 file``, or ``no problems in 7 entries and 7 news items``."""
+    if not errors and not warnings:
+        return f"no problems in {_count(entries, 'entry', 'entries')} and {_count(news, 'news item')}"
+    problems = [_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    return f"{', '.join(problems)} in {_count(files, 'file')}"
+
+
 class Progress:
     """A ``done/total`` counter redrawn in place on a terminal, after ``delay`` seconds.
 

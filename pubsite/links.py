@@ -37,7 +37,8 @@ _LATEX_ESCAPES = re.compile(r"\\([_%#&~$])")
 _URL_MACRO = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
-Warn = Callable[[str], None]
+#: ``warn(message, rule_id)``: PS301 for an unsafe URL, PS302 for a malformed DOI.
+Warn = Callable[[str, str], None]
 
 
 def clean_value(value: str) -> str:
@@ -117,7 +118,7 @@ def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
     def add(kind: str, label: str, raw: str) -> str | None:
         url = safe_url(raw, file_base)
         if url is None:
-            warn(f"field '{kind}' has a URL that is not http(s)/mailto; it is dropped")
+            warn(f"field '{kind}' has a URL that is not http(s)/mailto; it is dropped", "PS301")
             return None
         if url in urls:
             return url
@@ -128,7 +129,7 @@ def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
     arxiv = find_arxiv(fields)
     doi = normalize_doi(fields["doi"]) if fields.get("doi") else None
     if fields.get("doi") and doi is None:
-        warn(f"'{fields['doi']}' is not a DOI (10.xxxx/...)")
+        warn(f"'{fields['doi']}' is not a DOI (10.xxxx/...)", "PS302")
     pdf = code = None
     for kind, label in LINK_FIELDS:
         if kind == "arxiv":

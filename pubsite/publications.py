@@ -106,7 +106,7 @@ def build(entry: RawEntry, owners: Owners, *, aliases: Mapping[str, str],
     """One publication (or None when there is nothing to show) and its problems."""
     problems: list[Problem] = []
 
-    def warn(message: str, code: str = "PS301") -> None:
+    def warn(message: str, code: str) -> None:
         problems.append(Problem(entry.path, entry.line, "warning", code,
                                 f"entry '{entry.key}': {message}"))
 

@@ -10,18 +10,20 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import bib
+from .bib import RawEntry
 from .config import Config
-from .errors import Problem
+from .errors import Problem, ProblemCounts
 from .model import NewsItem, Publication, Site
 from .names import Owners
 from .news import load_news
 from .ordering import ordered
 from .publications import build
+from .rules import Silencer
 from .targets import Output, planned
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(ProblemCounts):
     """What one render produced: the text, the model behind it, and every problem."""
 
     text: str
@@ -30,54 +32,63 @@ class Result:
     #: Every file the render writes (see :mod:`pubsite.targets`); ``text`` is the last one's.
     files: tuple[Output, ...] = ()
 
-    @property
-    def errors(self) -> int:
-        return sum(p.level == "error" for p in self.problems)
 
-    @property
-    def warnings(self) -> int:
-        return sum(p.level == "warning" for p in self.problems)
+Progress = Callable[[int, int], None]
 
 
-def build_publications(config: Config, progress: Callable[[int, int], None] | None = None,
-                       ) -> tuple[list[Publication], list[Problem]]:
-    """Every entry of the configured bib files that has something to show, in display order.
+def build_entries(config: Config, progress: Progress | None = None,
+                  ) -> tuple[list[tuple[RawEntry, Publication | None]], list[Problem]]:
+    """Every entry of the configured bib files and what it builds to (None: nothing to show).
 
-    ``progress(done, total)`` is called per entry so a terminal can show that a
-    big bib is still being worked through.
+    Nothing is silenced or filtered here: ``check`` lints every entry and
+    applies the silencing itself.  ``progress(done, total)`` is called per
+    entry so a terminal can show that a big bib is still being worked through.
     """
     entries, problems = bib.load(config.bib)
     owners = Owners.from_names(config.owner)
     aliases = config.venue_aliases
     names = config.venue_names
-    pubs: list[Publication] = []
+    built: list[tuple[RawEntry, Publication | None]] = []
     for done, entry in enumerate(entries, 1):
         if progress is not None:
             progress(done, len(entries))
         pub, entry_problems = build(entry, owners, aliases=aliases, venue_names=names,
                                     file_base=config.file_base, marks=config.marks)
         problems.extend(entry_problems)
-        if pub is not None:
-            pubs.append(pub)
+        built.append((entry, pub))
+    return built, problems
+
+
+def build_publications(config: Config, progress: Progress | None = None,
+                       ) -> tuple[list[Publication], list[Problem]]:
+    """Every entry of the configured bib files that has something to show, in display order."""
+    built, problems = build_entries(config, progress)
+    problems = Silencer(config.ignore, [entry for entry, _ in built])(problems)
+    pubs = [pub for _, pub in built if pub is not None]
     if config.selected_only:
         pubs = [p for p in pubs if p.selected]
     return ordered(pubs), problems
 
 
-def build_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
-    """News items, newest first; a missing default news file just means no news."""
+def load_all_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
+    """Every news item, newest first; a missing default news file just means no news."""
     if not config.news:
         return [], []
     from .config import Config as _Defaults
 
     required = config.news != _Defaults.news
-    items, problems = load_news(config.news, required=required)
+    return load_news(config.news, required=required)
+
+
+def build_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
+    """The news items to show (``news_limit`` applied) and the problems not silenced."""
+    items, problems = load_all_news(config)
     if config.news_limit:
         items = items[: config.news_limit]
-    return items, problems
+    return items, Silencer(config.ignore)(problems)
 
 
-def build_site(config: Config, progress: Callable[[int, int], None] | None = None,
+def build_site(config: Config, progress: Progress | None = None,
                ) -> tuple[Site, list[Problem]]:
     """The model of the whole output, plus every problem sorted by file and line."""
     pubs, problems = build_publications(config, progress)
@@ -86,7 +97,7 @@ def build_site(config: Config, progress: Callable[[int, int], None] | None = Non
     return Site(publications=tuple(pubs), news=tuple(news)), sorted(problems)
 
 
-def render_site(config: Config, progress: Callable[[int, int], None] | None = None) -> Result:
+def render_site(config: Config, progress: Progress | None = None) -> Result:
     """Build and render; raises :class:`~pubsite.errors.PubsiteError` for unusable input."""
     site, problems = build_site(config, progress)
     files = planned(site, config)

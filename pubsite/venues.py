@@ -65,13 +65,19 @@ class Venue:
         return self.kind in _PREPRINT_KINDS
 
 
-def raw_venue(entry_type: str, fields: Mapping[str, str]) -> str | None:
-    """The decoded text of the field that names the venue for this entry type."""
+def venue_field(entry_type: str, fields: Mapping[str, str]) -> str | None:
+    """The name of the field the venue is read from for this entry type (``check`` lints it)."""
     for name in _SOURCES.get(entry_type, _DEFAULT_SOURCES):
         value = fields.get(name)
         if value and value.strip() and not _URLISH.match(value):
-            return decode(value)
+            return name
     return None
+
+
+def raw_venue(entry_type: str, fields: Mapping[str, str]) -> str | None:
+    """The decoded text of the field that names the venue for this entry type."""
+    name = venue_field(entry_type, fields)
+    return decode(fields[name]) if name else None
 
 
 def clean_name(text: str) -> str:

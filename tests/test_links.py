@@ -84,12 +84,12 @@ def test_find_arxiv(fields: dict[str, str], expected: str | None) -> None:
 
 
 def test_links_order_labels_and_warnings() -> None:
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     links = links_of(
         {"code": "https://github.com/x/y", "pdf": "paper.pdf", "doi": "https://doi.org/10.1145/abc",
          "eprint": "2212.01523", "archiveprefix": "arXiv", "slides": "javascript:alert(1)",
          "url_talk": "https://youtu.be/x"},
-        "/assets/pdf/", warnings.append,
+        "/assets/pdf/", lambda message, code: warnings.append((code, message)),
     )
     assert [(l.label, l.url) for l in links.all] == [
         (".pdf", "/assets/pdf/paper.pdf"),
@@ -100,22 +100,22 @@ def test_links_order_labels_and_warnings() -> None:
     ]
     assert (links.pdf, links.arxiv, links.doi, links.code) == (
         "/assets/pdf/paper.pdf", "2212.01523", "10.1145/abc", "https://github.com/x/y")
-    assert warnings == ["field 'slides' has a URL that is not http(s)/mailto; it is dropped"]
+    assert warnings == [("PS301", "field 'slides' has a URL that is not http(s)/mailto; it is dropped")]
 
 
 def test_pdf_on_arxiv_makes_no_second_arxiv_button() -> None:
     links = links_of({"pdf": "https://arxiv.org/pdf/2004.09125.pdf",
-                      "journal": "arXiv preprint arXiv:2004.09125"}, "/", lambda m: None)
+                      "journal": "arXiv preprint arXiv:2004.09125"}, "/", lambda message, code: None)
     assert [l.label for l in links.all] == [".pdf"]
     assert links.arxiv == "2004.09125"
 
 
 def test_url_equal_to_doi_is_not_repeated() -> None:
-    links = links_of({"doi": "10.1145/1", "url": "https://doi.org/10.1145/1"}, "/", lambda m: None)
+    links = links_of({"doi": "10.1145/1", "url": "https://doi.org/10.1145/1"}, "/", lambda message, code: None)
     assert [l.label for l in links.all] == ["DOI"]
 
 
 def test_bad_doi_warns() -> None:
-    warnings: list[str] = []
-    links = links_of({"doi": "n/a"}, "/", warnings.append)
-    assert links.doi is None and "not a DOI" in warnings[0]
+    warnings: list[tuple[str, str]] = []
+    links = links_of({"doi": "n/a"}, "/", lambda message, code: warnings.append((code, message)))
+    assert links.doi is None and warnings == [("PS302", "'n/a' is not a DOI (10.xxxx/...)")]
