@@ -362,6 +362,16 @@ def test_unparseable_news_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and f"{news}:" in result.stderr
 
 
+def test_render_ignore_flag_silences_its_warnings(tmp_path: Path) -> None:
+    bib = tmp_path / "p.bib"
+    bib.write_text("@article{k, title={T}, author={He, Shiqi}, journal={Nature}, year={2020}, doi={n/a}}\n")
+    args = ["render", "--bib", str(bib), "--format", "json", "--strict"]
+    loud = CliRunner().invoke(cli, args)
+    assert loud.exit_code == 1 and "[PS302]" in loud.stderr
+    quiet = CliRunner().invoke(cli, [*args, "--ignore", "PS302"])
+    assert quiet.exit_code == 0 and "PS302" not in quiet.stderr
+
+
 def test_list_rules_prints_the_catalogue() -> None:
     result = invoke(["--list-rules"])
     assert result.exit_code == 0
