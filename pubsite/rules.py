@@ -14,7 +14,7 @@ import bisect
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 from .errors import Level, Problem
 
@@ -60,7 +60,6 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
 #: The BibTeX field an entry uses to silence rules for itself.
 ENTRY_FIELD = "pubsite_ignore"
 
-_ID = re.compile(r"^PS\d{3}$")
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
