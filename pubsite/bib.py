@@ -1,8 +1,9 @@
 """Reading BibTeX files into raw entries, tolerating what real exports contain.
 
-bibtexparser v2 does the splitting; we run it with an empty middleware stack
-and expand ``@string`` macros and ``#`` concatenation ourselves, because
-bibtexparser 2.1 leaves concatenations unresolved.  Nothing is decoded here:
+Splitting into blocks is :mod:`pubsite.splitter` (bibtexparser v2's rules,
+with a fast path for the common entry shape); we expand ``@string`` macros
+and ``#`` concatenation ourselves, because bibtexparser 2.1 leaves
+concatenations unresolved.  Nothing is decoded here:
 LaTeX decoding is costly and only displayed fields need it (see ``latex``).
 
 Every block that cannot be used becomes a :class:`~pubsite.errors.Problem`
@@ -11,7 +12,6 @@ with its file and 1-based line; the other entries are returned as usual.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import Problem, PubsiteError
+from .splitter import Block
 from .repair import repair_block, split_glued_field, stray_key
 
 MONTH_MACROS = {
@@ -26,10 +27,6 @@ MONTH_MACROS = {
     "may": "May", "jun": "June", "jul": "July", "aug": "August",
     "sep": "September", "oct": "October", "nov": "November", "dec": "December",
 }
-
-# bibtexparser logs its own warning for every failed block; we report them ourselves.
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-
 
 @dataclass(frozen=True)
 class RawEntry:
@@ -190,16 +187,6 @@ def expand(value: str, strings: dict[str, str], undefined: list[str] | None = No
     return "".join(parts)
 
 
-def _failure_message(block: object) -> str:
-    error = getattr(block, "error", None)
-    reason = getattr(error, "abort_reason", None)
-    if reason:
-        return "cannot parse entry: " + " ".join(str(reason).split())
-    if error is not None and str(error):
-        return "cannot parse entry: " + " ".join(str(error).split())
-    return "cannot parse entry"
-
-
 def _line_offset(text: str, line: int) -> int:
     """Offset of the start of 0-based ``line`` (only computed for the rare failed block)."""
     offset = 0
@@ -210,8 +197,8 @@ def _line_offset(text: str, line: int) -> int:
     return offset
 
 
-def _repair_failed(text: str, block: object, following: list[object], path: str,
-                   problems: list[Problem]) -> tuple[list[object], int | None]:
+def _repair_failed(text: str, block: Block, following: list[Block], path: str,
+                   problems: list[Problem]) -> tuple[list[Block], int | None]:
     """Entries recovered from a block bibtexparser gave up on, and the line of the slip.
 
     The block's text (up to the next real block) is patched in memory and
@@ -220,11 +207,12 @@ def _repair_failed(text: str, block: object, following: list[object], path: str,
     import bibtexparser
     from bibtexparser import model
 
-    error = getattr(block, "error", None)
-    reason = str(getattr(error, "abort_reason", "") or "")
-    end_index = getattr(error, "end_index", None)
-    raw = getattr(block, "raw", "") or ""
-    start_line = getattr(block, "start_line", 0) or 0
+    from .splitter import _convert
+
+    reason = block.reason
+    end_index = block.end_index
+    raw = block.raw
+    start_line = block.line
     start = text.find(raw, _line_offset(text, start_line)) if raw else -1
     if start < 0 or end_index is None:
         return [], None
@@ -232,11 +220,9 @@ def _repair_failed(text: str, block: object, following: list[object], path: str,
     slip = len(text[:min(end_index, len(text))].rstrip()) - 1
     slip_line = text.count("\n", 0, max(slip, 0)) + 1
     stop = len(text)
-    for later in following:
-        if not isinstance(later, model.ImplicitComment):
-            found = text.find("@", _line_offset(text, getattr(later, "start_line", 0) or 0))
-            stop = found if found >= 0 else stop
-            break
+    if following:
+        found = text.find("@", _line_offset(text, following[0].line))
+        stop = found if found >= 0 else stop
     patch = repair_block(text[start:stop], reason, end_index - start)
     if patch is None:
         return [], slip_line
@@ -248,83 +234,81 @@ def _repair_failed(text: str, block: object, following: list[object], path: str,
     line = start_line + patch.text.count("\n", 0, patch.at) + 1
     key = getattr(entries[0], "key", None) or getattr(entries[0].ignore_error_block, "key", "?")
     problems.append(Problem(path, line, "warning", "PS502", f"entry '{key}': {patch.message}"))
-    return entries, slip_line
+    return _convert(entries), slip_line
 
 
-def parse_text(text: str, path: str) -> tuple[list[RawEntry], list[Problem]]:
-    """Parse BibTeX text; ``path`` is only used in messages and records."""
-    import bibtexparser
-    from bibtexparser import model
+def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[RawEntry], list[Problem]]:
+    """Parse BibTeX text; ``path`` is only used in messages and records.
 
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    Blocks come from :func:`pubsite.splitter.split`, which agrees with
+    bibtexparser exactly; ``reference=True`` uses bibtexparser alone (for tests).
+    """
+    from .splitter import split, split_with_bibtexparser
+
+    blocks = split_with_bibtexparser(text) if reference else split(text)
     problems: list[Problem] = []
     strings: dict[str, str] = {}
+    defined: set[str] = set()
     entries: list[RawEntry] = []
     seen: dict[str, int] = {}
 
-    blocks = list(library.blocks)
     index = 0
     while index < len(blocks):
         block = blocks[index]
         index += 1
-        line = (getattr(block, "start_line", 0) or 0) + 1
-        if isinstance(block, model.String):
+        line = block.line + 1
+        if block.kind == "string":
+            if block.key in defined:  # bibtexparser keeps the first definition of a name
+                continue
+            defined.add(block.key)
             try:
-                strings[block.key.lower()] = expand(str(block.value), strings)
+                strings[block.key.lower()] = expand(block.value, strings)
             except MalformedValue as exc:
                 problems.append(Problem(path, line, "error", "PS001",
                                         f"@string '{block.key}': {exc}"))
             continue
-        entry = None
-        if isinstance(block, model.DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block
-            names = sorted({f.key.lower() for f in entry.fields
-                            if sum(g.key.lower() == f.key.lower() for g in entry.fields) > 1})
-            problems.append(Problem(path, line, "warning", "PS104",
-                                    f"entry '{entry.key}' gives field(s) {', '.join(names)} twice; "
-                                    "the first value is used"))
-        elif isinstance(block, model.DuplicateBlockKeyBlock):
-            entry = block.ignore_error_block
-            if not isinstance(entry, model.Entry):
-                continue
-        elif isinstance(block, model.ParsingFailedBlock):
+        if block.kind == "other":
+            continue
+        if block.kind == "failed":
             recovered, slip_line = _repair_failed(text, block, blocks[index:], path, problems)
             if recovered:
                 blocks[index:index] = recovered
                 continue
-            message = _failure_message(block)
+            message = block.message
             if slip_line is not None and slip_line != line:
                 message += f" (entry starts at line {line})"
             problems.append(Problem(path, slip_line or line, "error", "PS001", message))
             continue
-        elif isinstance(block, model.Entry):
-            entry = block
-        if entry is None:
-            continue
-        key = entry.key
+        key = block.key
+        if block.duplicate_fields:
+            names = sorted({f[0].lower() for f in block.fields
+                            if sum(g[0].lower() == f[0].lower() for g in block.fields) > 1})
+            problems.append(Problem(path, line, "warning", "PS104",
+                                    f"entry '{key}' gives field(s) {', '.join(names)} twice; "
+                                    "the first value is used"))
         if key.lower() in seen:
             problems.append(Problem(path, line, "error", "PS102",
                                     f"duplicate key '{key}' (first defined at line {seen[key.lower()]}); "
                                     "this entry is skipped"))
             continue
         seen[key.lower()] = line
-        fields = _fields(entry, key, strings, path, problems)
-        entries.append(RawEntry(key=key, type=entry.entry_type.lower(), fields=tuple(fields),
-                                path=path, line=line, raw=entry.raw or ""))
+        fields = _fields(block, key, strings, path, problems)
+        entries.append(RawEntry(key=key, type=block.type.lower(), fields=tuple(fields),
+                                path=path, line=line, raw=block.raw))
     return _resolve_crossrefs(entries, problems), problems
 
 
-def _fields(entry: object, key: str, strings: dict[str, str], path: str,
+def _fields(entry: Block, key: str, strings: dict[str, str], path: str,
             problems: list[Problem]) -> list[tuple[str, str]]:
     """Expanded fields of one entry, first value of a repeated field, slips repaired and reported."""
     fields: list[tuple[str, str]] = []
     names: set[str] = set()
     undefined: list[str] = []
-    entry_line = (getattr(entry, "start_line", 0) or 0) + 1
-    for field in entry.fields:  # type: ignore[attr-defined]
-        field_line = (field.start_line or 0) + 1
-        name = field.key.lower()
-        stray = stray_key(field.key)
+    entry_line = entry.line + 1
+    for raw_name, raw_value, start_line in entry.fields:
+        field_line = start_line + 1
+        name = raw_name.lower()
+        stray = stray_key(raw_name)
         if stray is not None:
             name = stray.name.lower()
             problems.append(Problem(path, field_line - stray.lines_before, "warning", "PS502",
@@ -334,7 +318,7 @@ def _fields(entry: object, key: str, strings: dict[str, str], path: str,
             problems.append(Problem(path, field_line, "error", "PS106",
                                     f"entry '{key}': a value without a field name; it is ignored"))
             continue
-        pending = [(name, str(field.value).strip(), field_line)]
+        pending = [(name, raw_value.strip(), field_line)]
         while pending:
             name, raw, value_line = pending.pop()
             if name in names:

@@ -1,0 +1,238 @@
+"""How fast is pubsite on real bibliographies, next to the tools people compare it with?
+
+Usage::
+
+    python benchmarks/run.py [--corpus PATH]... [--repeat N]
+
+Without ``--corpus`` it measures ``medium.bib`` and ``large.bib`` from the
+shared corpora folder beside the repository.  For each corpus it prints:
+
+- entries rendered / reported (errors, warnings);
+- median wall time and peak RSS of cold ``pubsite render --format page``
+  (no cache), warm ``render`` and warm ``render --check`` (nothing changed),
+  and a render after one entry was edited;
+- the stage breakdown of a cold render (parse, normalize, render, write);
+- the ratios against a bare ``bibtexparser.parse_file`` of the same file run
+  in the same way (and bibtex2html on the repaired file, when installed);
+- the start-up ratios: ``pubsite --help`` against ``python -c pass``, and a
+  render of the medium corpus against importing its four big dependencies.
+
+Every tool runs as a fresh subprocess, so times include interpreter start-up,
+as a user or a CI job experiences them.  Peak RSS comes from ``wait4``.
+Nothing here is a pass/fail test: the numbers go to the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+PY = sys.executable
+
+
+@dataclass(frozen=True)
+class Run:
+    """One subprocess: wall seconds, peak RSS in MiB, exit code, stderr."""
+
+    wall: float
+    rss_mb: float
+    code: int
+    stderr: str
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command once, measuring its own wall time and peak RSS (not the benchmark's)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    return Run(wall, usage.ru_maxrss / 1024, proc.returncode, text)
+
+
+def median_run(argv: list[str], cwd: Path, repeat: int, before: object = None,
+               env: dict[str, str] | None = None) -> tuple[float, float, Run]:
+    """Median wall time and max peak RSS over ``repeat`` runs; ``before`` resets state each time."""
+    runs = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        runs.append(run(argv, cwd, env))
+    return statistics.median(r.wall for r in runs), max(r.rss_mb for r in runs), runs[-1]
+
+
+def pubsite_env() -> dict[str, str]:
+    """Run this checkout's pubsite, whatever is installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def stages(corpus: Path, cwd: Path) -> dict[str, float]:
+    """Cold stage breakdown, measured inside one process with the library's own pieces."""
+    code = f"""
+import json, time, sys
+t0 = time.perf_counter()
+from pubsite.config import load_config
+from pubsite import bib, site, render, fsutil
+t1 = time.perf_counter()
+config = load_config(None, {{"bib": ({str(corpus)!r},), "format": "page", "news": None, "output": "stage.html"}})
+entries, problems = bib.load(config.bib)
+t2 = time.perf_counter()
+import pubsite.bib as _b
+_orig = _b.load
+_b.load = lambda paths: (entries, list(problems))
+model, problems = site.build_site(config)
+_b.load = _orig
+t3 = time.perf_counter()
+text = render.render(model, config)
+t4 = time.perf_counter()
+fsutil.write_atomic("stage.html", text)
+t5 = time.perf_counter()
+print(json.dumps({{"import": t1 - t0, "parse": t2 - t1, "normalize": t3 - t2, "render": t4 - t3, "write": t5 - t4}}))
+"""
+    out = subprocess.run([PY, "-c", code], cwd=cwd, env=pubsite_env(), capture_output=True, text=True)
+    if out.returncode:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}  # type: ignore[dict-item]
+    return json.loads(out.stdout)
+
+
+def summary(stderr: str) -> str:
+    """pubsite's own last line: "N publications, M news → out; E errors, W warnings"."""
+    lines = [line for line in stderr.splitlines() if "publications," in line]
+    return lines[-1] if lines else "(no summary)"
+
+
+def repaired(corpus: Path, work: Path) -> Path | None:
+    """The corpus with the shared ``*-fixed.patch`` applied, for tools that abort on one bad entry."""
+    patch = corpus.with_name(corpus.stem + "-fixed.patch")
+    if not patch.is_file() or not shutil.which("patch"):
+        return None
+    target = work / (corpus.stem + "-fixed.bib")
+    done = subprocess.run(["patch", "-s", "-o", str(target), str(corpus), str(patch)],
+                          capture_output=True)
+    return target if done.returncode == 0 else None
+
+
+def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="pubsite-bench-"))
+    env = pubsite_env()
+    out: dict[str, object] = {"corpus": str(corpus)}
+    try:
+        bare = [PY, "-c", f"import bibtexparser; bibtexparser.parse_file({str(corpus)!r})"]
+        out["bare"] = median_run(bare, work, repeat)[:2]
+
+        render_cmd = [PY, "-m", "pubsite", "render", "--bib", str(corpus), "--format", "page",
+                      "-o", "out.html"]
+        cache = work / ".pubsite-cache"
+
+        def clean() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+            (work / "out.html").unlink(missing_ok=True)
+
+        wall, rss, last = median_run(render_cmd, work, repeat, before=clean, env=env)
+        out["cold"] = (wall, rss)
+        out["summary"] = summary(last.stderr)
+        out["code"] = last.code
+        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:2]
+        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:2]
+
+        edited = work / corpus.name
+        text = corpus.read_bytes()
+        at = text.find(b"title")
+        stage_dir = work / "stages"
+        stage_dir.mkdir()
+        out["stages"] = stages(corpus, stage_dir)
+
+        b2h = shutil.which("bibtex2html")
+        fixed = repaired(corpus, work)
+        if b2h and fixed:
+            b2h_dir = work / "b2h"
+            b2h_dir.mkdir()
+            cmd = [b2h, "-q", "-i", "-nobibsource", "-o", "out", str(fixed)]
+            out["bibtex2html"] = median_run(cmd, b2h_dir, repeat)[:2]
+        del edited, text, at
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def startup(repeat: int, medium: Path | None) -> dict[str, tuple[float, float]]:
+    work = Path(tempfile.mkdtemp(prefix="pubsite-bench-"))
+    env = pubsite_env()
+    try:
+        res = {
+            "python -c pass": median_run([PY, "-c", "pass"], work, repeat)[:2],
+            "pubsite --help": median_run([PY, "-m", "pubsite", "--help"], work, repeat, env=env)[:2],
+            "import bibtexparser, jinja2, click, yaml": median_run(
+                [PY, "-c", "import bibtexparser, jinja2, click, yaml"], work, repeat)[:2],
+        }
+        if medium is not None:
+            cache = work / ".pubsite-cache"
+            res["render medium.bib"] = median_run(
+                [PY, "-m", "pubsite", "render", "--bib", str(medium), "-o", "out.html"], work, repeat,
+                before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)[:2]
+        return res
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fmt(pair: object) -> str:
+    wall, rss = pair  # type: ignore[misc]
+    return f"{wall:7.3f} s {rss:7.1f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", type=Path,
+                        help="BibTeX file to measure (repeatable; default: the shared corpora)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
+    args = parser.parse_args()
+    corpora = args.corpus or [CORPORA / "medium.bib", CORPORA / "large.bib"]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}")
+    for corpus in corpora:
+        res = bench_corpus(corpus.resolve(), args.repeat)
+        bare = res["bare"][0]  # type: ignore[index]
+        print(f"\n== {corpus.name}: {res['summary']} (exit {res['code']})")
+        print(f"  bare bibtexparser.parse_file   {fmt(res['bare'])}")
+        if "bibtex2html" in res:
+            print(f"  bibtex2html (repaired file)    {fmt(res['bibtex2html'])}")
+        for name in ("cold", "warm", "check"):
+            wall = res[name][0]  # type: ignore[index]
+            line = f"  pubsite render {name:<15} {fmt(res[name])}   {wall / bare:5.2f}x bare parse"
+            if "bibtex2html" in res:
+                line += f"   {wall / res['bibtex2html'][0]:5.2f}x bibtex2html"  # type: ignore[index]
+            print(line)
+        stages_ = res["stages"]
+        print("  cold stages: " + ", ".join(f"{k} {v:.3f} s" if isinstance(v, float) else f"{k} {v}"
+                                           for k, v in stages_.items()))  # type: ignore[union-attr]
+    medium = next((c for c in corpora if c.name == "medium.bib"), CORPORA / "medium.bib")
+    res = startup(max(args.repeat, 5), medium if medium.is_file() else None)
+    print("\n== start-up")
+    for name, pair in res.items():
+        print(f"  {name:<42} {fmt(pair)}")
+    print(f"  pubsite --help / python -c pass: {res['pubsite --help'][0] / res['python -c pass'][0]:.2f}x")
+    if "render medium.bib" in res:
+        base = res["import bibtexparser, jinja2, click, yaml"][0]
+        print(f"  render medium.bib / import of its dependencies: {res['render medium.bib'][0] / base:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
