@@ -28,6 +28,8 @@ _GLYPHS = {
 _BRACES_ONLY = re.compile(r"[\\$~&]|--|``|''")
 
 _converter = None
+_KEEP_ARGUMENT = ("texttt", "textsf", "textup", "textmd", "textsl", "textnormal", "mbox", "hbox",
+                  "text", "url")
 
 
 def _latex_to_text(text: str) -> str:
@@ -35,9 +37,18 @@ def _latex_to_text(text: str) -> str:
     if _converter is None:
         # Imported lazily: pylatexenc's tables take a noticeable time to build,
         # and many inputs never need them.
-        from pylatexenc.latex2text import LatexNodes2Text
+        from pylatexenc import latex2text
 
-        _converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+        context = latex2text.get_default_latex_context_db()
+        # pylatexenc drops these macros with their argument; in titles they
+        # wrap real words ("\texttt{clingo}", "\mbox{k}-means", "\LaTeX").
+        context.add_context_category("pubsite", prepend=True, macros=[
+            *(latex2text.MacroTextSpec(name, simplify_repl="%s") for name in _KEEP_ARGUMENT),
+            latex2text.MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
+            latex2text.MacroTextSpec("TeX", simplify_repl="TeX"),
+        ])
+        _converter = latex2text.LatexNodes2Text(latex_context=context, math_mode="text",
+                                                strict_latex_spaces=False)
     return _converter.latex_to_text(text)
 
 
