@@ -15,9 +15,12 @@ from pathlib import Path
 def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> bool:
     """Write ``text`` to ``path`` atomically; return False when the bytes were already there.
 
-    Skipping identical content keeps CI commits quiet and mtimes stable.
+    Skipping identical content keeps CI commits quiet and mtimes stable.  A symlink
+    is written through (its target replaced), so a page linked into a site stays linked.
     """
     target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     data = text.encode(encoding)
     try:
         if target.read_bytes() == data:

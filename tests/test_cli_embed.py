@@ -207,3 +207,14 @@ def test_output_holds_no_version_or_date_and_is_rewritten_only_on_change(site: P
     (site / "data/news.yaml").write_text(NEWS + "- date: 2023-01\n  text: More\n", encoding="utf-8")
     assert run("--format", format_, "-o", str(target))[0] == 0
     assert target.stat().st_mtime_ns != old
+
+
+def test_inject_through_a_symlink_keeps_the_link(site: Path) -> None:
+    real = site / "pages/about.md"
+    real.parent.mkdir()
+    real.write_text(PAGE, encoding="utf-8")
+    link = site / "about.md"
+    link.symlink_to(real)
+    assert run("--inject", "about.md")[0] == 0
+    assert link.is_symlink()
+    assert "GlueFL" in real.read_text(encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from pubsite.errors import PubsiteError
 from pubsite.inject import find_regions, front_matter, inject, newline_of
@@ -78,3 +80,22 @@ def test_marker_trouble_names_file_and_line(page: str, line: int | None, message
 ])
 def test_front_matter_kind(text: str, kind: str | None) -> None:
     assert front_matter(text) == kind
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=st.text(), middle=st.text(), after=st.text(), body=st.text(), crlf=st.booleans())
+def test_any_page_keeps_its_bytes_outside_the_markers(before: str, middle: str, after: str, body: str,
+                                                       crlf: bool) -> None:
+    assume("pubsite:" not in before + middle + after + body)
+    page = f"{before}<!-- pubsite:start -->{middle}<!-- pubsite:end -->{after}"
+    if crlf:
+        page = page.replace("\r\n", "\n").replace("\n", "\r\n")
+    once = inject(page, "p", {None: body})
+    assert inject(once, "p", {None: body}) == once
+    head, rest = once.split("<!-- pubsite:start -->", 1)
+    inside, tail = rest.split("<!-- pubsite:end -->", 1)
+    assert head == page.split("<!-- pubsite:start -->", 1)[0]
+    assert tail == page.split("<!-- pubsite:end -->", 1)[1]
+    assert inside.startswith(newline_of(page))
+    if newline_of(page) == "\r\n":
+        assert "\n" not in inside.replace("\r\n", "")
