@@ -24,7 +24,7 @@ from typing import NamedTuple
 from .latex import decode
 from .model import Author
 
-__all__ = ["Owners", "fold", "parse_authors", "split_name"]
+__all__ = ["Owners", "fold", "parse_authors", "split_name", "strip_marks"]
 
 # Bidi controls, zero-width characters and soft hyphens: copy-pasted from PDFs
 # and web pages, invisible on screen, but they break equality and splitting.
@@ -424,3 +424,32 @@ def parse_authors(
             marks=n.marks,
         ))
     return tuple(authors), et_al
+
+
+# Debris a lifted mark leaves in raw LaTeX: "{}", "$$", "$^{}$", "\\textsuperscript{}".
+_EMPTY_MARKUP = re.compile(r"\\textsuperscript\s*\{\s*\}|\$\^?\{?\s*\}?\$|\^\{\s*\}|\{\s*\}")
+
+
+def strip_marks(value: str) -> str:
+    """A raw author/editor field without contribution marks, still in the user's LaTeX.
+
+    The BibTeX a visitor copies must cite the paper, not carry the owner's
+    ``*``/``\\dagger`` annotations, yet keep accents and braces exactly as typed
+    (a Unicode re-spelling would change how the name sorts in their document).
+    Each name is split at brace level 0 like :func:`parse_authors` does, so a
+    braced ``{Barnes and Noble}`` stays one name; ``others`` and a literal
+    "..." both become ``others``.
+
+    >>> strip_marks("Wu*, Feijie and He$^{*\\dagger}$, Shiqi and others")
+    'Wu, Feijie and He, Shiqi and others'
+    """
+    names: list[str] = []
+    for piece in _split_and(_balance(_INVISIBLE.sub("", value))):
+        if _is_et_al(piece):
+            names.append("others")
+            continue
+        text, _ = _take_marks(piece)
+        text = " ".join(_EMPTY_MARKUP.sub("", text).split()).strip(" ,")
+        if text:
+            names.append(text)
+    return " and ".join(names)

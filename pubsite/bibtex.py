@@ -1,0 +1,101 @@
+"""The BibTeX a visitor copies: the entry rebuilt from parsed fields, public fields only.
+
+Owners annotate their bib file for the site (``abbr``, ``selected``, ``pdf``,
+``equal``, ``annotation``, marks after names...), and none of that belongs in
+someone else's reference list.  The block is therefore *rebuilt* from the
+parsed fields through an allow-list of standard BibTeX/BibLaTeX fields, never
+obtained by deleting lines of the source: a line filter cannot tell a private
+``code = {...}`` from a title that happens to contain "code", and it breaks on
+values that span lines.  Values stay in the user's LaTeX (accents, protected
+capitals), so the copy compiles exactly as their own document does.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .bib import MONTH_MACROS
+from .links import safe_url
+from .model import Publication
+from .names import strip_marks
+from .publications import parse_month
+
+#: Fields a reader's bibliography can use, in the vocabulary of BibTeX and
+#: BibLaTeX.  Left out on purpose: ``abstract`` (shown in its own toggle, and
+#: long), ``keywords``, ``file``, ``crossref`` (its fields are inlined), and
+#: every site or exporter annotation (``abbr``, ``pdf``, ``code``, ``timestamp``...).
+PUBLIC_FIELDS: frozenset[str] = frozenset({
+    "author", "editor", "title", "subtitle", "booktitle", "journal", "journaltitle",
+    "eventtitle", "year", "month", "date", "volume", "number", "issue", "pages",
+    "chapter", "edition", "series", "publisher", "organization", "institution",
+    "school", "address", "location", "howpublished", "type", "note", "doi", "url",
+    "eprint", "eprinttype", "archiveprefix", "primaryclass", "eprintclass",
+    "isbn", "issn", "pubstate",
+})
+_NAME_FIELDS = ("author", "editor")
+_MACRO_OF_MONTH = dict(enumerate(MONTH_MACROS, 1))
+
+
+def _balanced(value: str) -> str:
+    """Drop unmatched braces, counted as BibTeX counts them, so the block always parses."""
+    out: list[str] = []
+    open_at: list[int] = []
+    for char in value:
+        if char == "{":
+            open_at.append(len(out))
+        elif char == "}":
+            if not open_at:
+                continue
+            open_at.pop()
+        out.append(char)
+    for index in reversed(open_at):
+        del out[index]
+    return "".join(out)
+
+
+def _value(name: str, raw: str) -> str | None:
+    """The ``{...}`` (or month macro) to write for one field, or None to leave it out."""
+    text = " ".join(raw.split())
+    if name in _NAME_FIELDS:
+        text = strip_marks(text)
+    elif name == "month":
+        month = parse_month(text)
+        if month is not None:
+            return _MACRO_OF_MONTH[month]
+    elif name == "url":
+        url = safe_url(text, "")
+        # A bare file name means a file of the owner's site: useless in someone else's bibliography.
+        if url is None or not url.lower().startswith(("http://", "https://")):
+            return None
+        text = url
+    text = " ".join(_balanced(text).split())
+    return "{" + text + "}" if text else None
+
+
+@lru_cache(maxsize=4096)
+def _serialize(type_: str, key: str, fields: tuple[tuple[str, str], ...]) -> str:
+    lines = [f"@{type_}{{{key},"]
+    for name, raw in fields:
+        if name not in PUBLIC_FIELDS:
+            continue
+        value = _value(name, raw)
+        if value is not None:
+            lines.append(f"  {name} = {value},")
+    lines[-1] = lines[-1].rstrip(",")
+    return "\n".join(lines) + "\n}"
+
+
+def to_bibtex(pub: Publication) -> str:
+    """The entry as BibTeX text (not escaped: the template escapes it for HTML).
+
+    Fields keep the order of the user's file.
+
+    >>> from pubsite.model import Links, Publication
+    >>> print(to_bibtex(Publication("k", "misc", "T", (), 2020, None, None, None,
+    ...       "published", Links(), fields=(("title", "T"), ("abbr", "X"), ("month", "July")))))
+    @misc{k,
+      title = {T},
+      month = jul
+    }
+    """
+    return _serialize(pub.type, pub.key, pub.fields)
