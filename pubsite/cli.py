@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .config import CSS_MODES, FORMATS, GROUPINGS, HOSTS, Config, load_config
 from .errors import Problem, PubsiteError
+from .ordering import TYPE_KEYS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -63,6 +64,42 @@ def ignore_option(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Do not report this rule (repeatable; adds to 'ignore' in config).")(func)
 
 
+def _switch(name: str, help_: str) -> Callable[[Callable[..., Any]], Any]:
+    """``--show-X/--hide-X`` for the boolean ``show_X`` setting; unset means "as configured"."""
+    flag = name.replace("_", "-")
+    return click.option(f"--show-{flag}/--hide-{flag}", f"show_{name}", default=None, help=help_)
+
+
+def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """What the output shows: per-entry extras, sections and filters (settings of the same name)."""
+    options = [
+        _switch("bibtex", "BibTeX toggle on each entry (default: shown)."),
+        _switch("abstract", "Abstract toggle on entries that have one (default: shown)."),
+        _switch("award", "Award badge (default: shown)."),
+        _switch("preview", "Thumbnail from the preview field (default: shown)."),
+        _switch("venue_badge", "Badge with the venue's short name (default: hidden)."),
+        _switch("selected", "'Selected publications' section before the full list (default: hidden)."),
+        click.option("--max-authors", type=click.IntRange(min=0), default=None,
+                     help="Fold author lists after N names, the owner always shown (0: never; default 10)."),
+        click.option("--type-order", "type_order", multiple=True, type=click.Choice(TYPE_KEYS),
+                     help="Section order with --group-by type; repeat (default: journal conference preprint thesis other)."),
+        click.option("--year-from", type=click.IntRange(min=0), default=None, help="Only entries from this year on."),
+        click.option("--year-to", type=click.IntRange(min=0), default=None, help="Only entries up to this year."),
+        click.option("--type", "types", multiple=True, type=click.Choice(TYPE_KEYS),
+                     help="Only entries of this kind; repeat for several."),
+        click.option("--keyword", "keywords", multiple=True,
+                     help="Only entries whose keywords field has this keyword; repeat for several."),
+        click.option("--owner-only", is_flag=True, default=None, help="Only entries the owner is an author of."),
+        click.option("--json-ld/--no-json-ld", "json_ld", default=None,
+                     help="schema.org JSON-LD in the standalone page (default: on)."),
+        click.option("--lang", default=None, help="Language of the standalone page (default: en)."),
+        click.option("--site-url", default=None, help="Public URL of the page, for Atom ids and absolute links."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _load(config_path: str | None, **flags: Any) -> Config:
     try:
         return load_config(config_path, flags)
@@ -103,11 +140,12 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, default=None, help="Warnings make the command fail (exit 1).")
 @ignore_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@page_options
 def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owner: tuple[str, ...],
            format_: str | None, output: str | None, template_dir: str | None,
            group_by: str | None, selected_only: bool | None, news_limit: int | None,
            file_base: str | None, inject: str | None, host: str | None, css: str | None,
-           check: bool, strict: bool | None, ignore: tuple[str, ...], quiet: bool) -> None:
+           check: bool, strict: bool | None, ignore: tuple[str, ...], quiet: bool, **page: Any) -> None:
     """Render publications and news to HTML, Markdown or JSON.
 
     Example:
@@ -124,7 +162,7 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
                    template_dir=template_dir, group_by=group_by, selected_only=selected_only,
                    news_limit=news_limit, file_base=file_base, strict=strict, inject=inject,
-                   host=host, css=css, ignore=ignore)
+                   host=host, css=css, ignore=ignore, **page)
     progress = Progress(sys.stderr) if not quiet else None
     try:
         result = render_site(config, progress)

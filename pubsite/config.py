@@ -16,7 +16,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from .colors import parse_hex
 from .errors import ConfigError
+from .ordering import TYPE_KEYS
+from .profile import Profile, parse_profile
 from .rules import parse_rule_ids
 
 if sys.version_info >= (3, 11):
@@ -24,7 +27,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-FORMATS = ("fragment", "page", "markdown", "json")
+FORMATS = ("fragment", "page", "markdown", "json", "atom")
 GROUPINGS = ("none", "year", "type")
 HOSTS = ("auto", "jekyll", "hugo", "plain")
 CSS_MODES = ("inline", "file", "none")
@@ -83,6 +86,48 @@ class Config:
     marks: tuple[tuple[str, str], ...] = ()
     #: Rule ids (``PS205``...) that ``check`` and ``render`` do not report.
     ignore: tuple[str, ...] = ()
+    #: Language of the standalone page (``<html lang>``), for screen readers and hyphenation.
+    lang: str = "en"
+    #: Profile header of the standalone page (name, photo, bio, links); none by default.
+    profile: Profile | None = None
+    #: Copyable BibTeX of each entry behind a toggle, private fields left out.
+    show_bibtex: bool = True
+    #: The ``abstract`` field behind a toggle.
+    show_abstract: bool = True
+    #: A badge with ``award``/``award_name``.
+    show_award: bool = True
+    #: The ``preview`` image of an entry as a thumbnail.
+    show_preview: bool = True
+    #: A badge with the venue's short name before the title.
+    show_venue_badge: bool = False
+    #: Badge colour per venue short name (``#rrggbb``).
+    venue_colors: tuple[tuple[str, str], ...] = ()
+    #: URL prefix for ``preview`` values naming a bare file.
+    preview_base: str = "/assets/img/publication_preview/"
+    #: Co-author name (any spelling the owner matcher reads) -> homepage.
+    coauthors: tuple[tuple[str, str], ...] = ()
+    #: Show at most this many authors, the rest behind "and K more" (0 = all).
+    max_authors: int = 10
+    #: Order of the sections when grouping by type.
+    type_order: tuple[str, ...] = TYPE_KEYS
+    #: A "Selected publications" section before the full list.
+    show_selected: bool = False
+    #: Heading of that section.
+    selected_title: str = "Selected publications"
+    #: Only entries from this year on (0 = no bound).
+    year_from: int = 0
+    #: Only entries up to this year (0 = no bound).
+    year_to: int = 0
+    #: Only these kinds (journal, conference, preprint, thesis, other); empty = all.
+    types: tuple[str, ...] = ()
+    #: Only entries whose ``keywords`` field has one of these; empty = all.
+    keywords: tuple[str, ...] = ()
+    #: Only entries with the owner among the authors (a lab's shared bib).
+    owner_only: bool = False
+    #: schema.org JSON-LD of the publications in the standalone page.
+    json_ld: bool = True
+    #: Absolute URL of the published page, for Atom ids and absolute links.
+    site_url: str = ""
     #: The config file read, if any (for messages).
     source: str | None = None
 
@@ -104,11 +149,13 @@ class Config:
         return {v.short: v.name for v in self.venues if v.name}
 
 
-_LIST_KEYS = {"bib", "owner", "ignore"}
-_BOOL_KEYS = {"selected_only", "strict"}
-_INT_KEYS = {"news_limit"}
-_STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - {
-    "venues", "marks", "source", "news", "output", "inject"
+_LIST_KEYS = {"bib", "owner", "ignore", "type_order", "types", "keywords"}
+_BOOL_KEYS = {"selected_only", "strict", "show_bibtex", "show_abstract", "show_award", "show_preview",
+              "show_venue_badge", "show_selected", "owner_only", "json_ld"}
+_INT_KEYS = {"news_limit", "max_authors", "year_from", "year_to"}
+_TABLE_KEYS = {"venues", "marks", "venue_colors", "coauthors", "profile"}
+_STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - _TABLE_KEYS - {
+    "source", "news", "output", "inject"
 }
 _KNOWN = {f.name for f in fields(Config)} - {"source"}
 _PATH_KEYS = ("bib", "news", "output", "template_dir", "inject")
@@ -123,7 +170,8 @@ def _find_line(text: str, key: str) -> int | None:
     """Best-effort line of a key, since tomllib does not report positions."""
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if stripped.startswith(key) and stripped[len(key):].lstrip().startswith(("=", ".")):
+        bare = stripped.lstrip("\"'")  # a quoted key: "Feijie Wu" = ...
+        if bare.startswith(key) and bare[len(key):].lstrip("\"'").lstrip().startswith(("=", ".")):
             return number
         if stripped.startswith("[") and key in stripped:
             return number
@@ -173,6 +221,14 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
             venues = _venues(value, bad)
             if venues is not None:
                 out[key] = venues
+        elif key == "profile":
+            profile = parse_profile(value, bad, _suggest)
+            if profile is not None:
+                out[key] = profile
+        elif key in ("venue_colors", "coauthors"):
+            table = _string_table(key, value, bad)
+            if table is not None:
+                out[key] = table
         elif key == "marks":
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 bad(key, "'marks' must be a table of glyph = \"legend\"")
@@ -186,9 +242,34 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
     for key, choices in (("format", FORMATS), ("group_by", GROUPINGS), ("host", HOSTS), ("css", CSS_MODES)):
         if key in out and out[key] not in choices:
             bad(key, f"'{key}' must be one of {', '.join(choices)}, not '{out[key]}'")
+    for key in ("type_order", "types"):
+        for kind in out.get(key, ()):
+            if kind not in TYPE_KEYS:
+                bad(key, f"'{key}' entries must be among {', '.join(TYPE_KEYS)}, not '{kind}'")
     if errors:
         raise ConfigError("\n".join(errors))
     return out
+
+
+def _string_table(key: str, value: Any, bad: Any) -> tuple[tuple[str, str], ...] | None:
+    """``[venue_colors]`` (short = "#hex") and ``[coauthors]`` (name = "URL"), checked per row."""
+    what = "colour" if key == "venue_colors" else "URL"
+    if not isinstance(value, dict):
+        bad(key, f"'{key}' must be a table of name = \"{what}\"")
+        return None
+    from .links import safe_url
+
+    rows: list[tuple[str, str]] = []
+    for name, raw in value.items():
+        checked = None
+        if isinstance(raw, str):
+            checked = parse_hex(raw) if key == "venue_colors" else safe_url(raw, "")
+        if checked is None:
+            hint = "a #rgb or #rrggbb colour" if key == "venue_colors" else "an http(s) or site-relative URL"
+            bad(name, f"[{key}] '{name}' must be {hint}, not {raw!r}")
+        else:
+            rows.append((name, checked))
+    return tuple(rows)
 
 
 def _venues(value: Any, bad: Any) -> tuple[VenueSetting, ...] | None:
@@ -288,4 +369,6 @@ def load_config(config_path: str | None = None, overrides: Mapping[str, Any] | N
                 raise ConfigError("--ignore: " + "; ".join(problems))
             given["ignore"] = tuple(sorted(set(config.ignore) | set(codes)))
         config = replace(config, **given)
+    if config.site_url and not config.site_url.lower().startswith(("http://", "https://")):
+        raise ConfigError(f"'site_url' must be an absolute http(s) URL, not '{config.site_url}'", config.source)
     return config

@@ -24,6 +24,8 @@ class Author:
     equal: bool = False
     #: Other contribution marks typed after the name (``†``, ``‡``...), in order.
     marks: tuple[str, ...] = ()
+    #: Homepage of a co-author, from the ``[coauthors]`` table of config.
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ class Publication:
     venue_line: str = ""
     #: Legend for marks other than "*", from the entry's ``annotation`` field.
     mark_legend: tuple[tuple[str, str], ...] = ()
+    #: Thumbnail URL from the ``preview`` field, already checked safe.
+    preview: str | None = None
+    #: The ``keywords`` field, split and decoded, in file order.
+    keywords: tuple[str, ...] = ()
     #: Where the entry was read from, for messages.
     path: str = ""
     line: int = 0

@@ -12,12 +12,19 @@ from typing import Iterable
 
 from .model import Publication
 
-GROUP_TYPES: dict[str, tuple[str, ...]] = {
-    "Journal articles": ("article",),
-    "Conference papers": ("inproceedings", "conference", "incollection", "inbook"),
-    "Preprints": (),
-    "Theses": ("phdthesis", "mastersthesis", "thesis"),
-    "Other": (),
+#: Kinds of publication for sections and filters, in the default section order.
+TYPE_TITLES: dict[str, str] = {
+    "journal": "Journal articles",
+    "conference": "Conference papers",
+    "preprint": "Preprints",
+    "thesis": "Theses",
+    "other": "Other",
+}
+TYPE_KEYS: tuple[str, ...] = tuple(TYPE_TITLES)
+_ENTRY_TYPES: dict[str, tuple[str, ...]] = {
+    "journal": ("article",),
+    "conference": ("inproceedings", "conference", "incollection", "inbook"),
+    "thesis": ("phdthesis", "mastersthesis", "thesis"),
 }
 
 
@@ -38,17 +45,33 @@ def ordered(pubs: Iterable[Publication]) -> list[Publication]:
     return sorted(pubs, key=sort_key)
 
 
-def type_group(pub: Publication) -> str:
-    """Section name of an entry when grouping by type (preprints by status, not by type)."""
+def type_key(pub: Publication) -> str:
+    """Kind of an entry (a ``TYPE_KEYS`` member); preprints by status, whatever their entry type."""
     if pub.status == "preprint":
-        return "Preprints"
-    for group, types in GROUP_TYPES.items():
+        return "preprint"
+    for kind, types in _ENTRY_TYPES.items():
         if pub.type in types:
-            return group
-    return "Other"
+            return kind
+    return "other"
 
 
-def grouped(pubs: list[Publication], by: str) -> list[tuple[str, list[Publication]]]:
+def type_group(pub: Publication) -> str:
+    """Section heading of an entry when grouping by type."""
+    return TYPE_TITLES[type_key(pub)]
+
+
+def section_order(order: Iterable[str]) -> tuple[str, ...]:
+    """The configured kinds first, in their order; kinds left out follow in the default order.
+
+    Leaving a kind out of ``type_order`` must not make its papers vanish
+    (that is what the ``types`` filter is for).
+    """
+    chosen = tuple(dict.fromkeys(k for k in order if k in TYPE_TITLES))
+    return chosen + tuple(k for k in TYPE_KEYS if k not in chosen)
+
+
+def grouped(pubs: list[Publication], by: str,
+            type_order: Iterable[str] = TYPE_KEYS) -> list[tuple[str, list[Publication]]]:
     """Split already ordered publications into headed groups, keeping their order."""
     if by == "none":
         return [("", pubs)]
@@ -58,8 +81,8 @@ def grouped(pubs: list[Publication], by: str) -> list[tuple[str, list[Publicatio
             label = str(pub.year) if pub.year is not None else (pub.year_text or "Undated")
             groups.setdefault(label, []).append(pub)
         return list(groups.items())
-    for name in GROUP_TYPES:
-        groups[name] = []
+    for kind in section_order(type_order):
+        groups[kind] = []
     for pub in pubs:
-        groups[type_group(pub)].append(pub)
-    return [(name, items) for name, items in groups.items() if items]
+        groups[type_key(pub)].append(pub)
+    return [(TYPE_TITLES[kind], items) for kind, items in groups.items() if items]

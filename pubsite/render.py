@@ -17,10 +17,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .authorlist import author_runs
+from .bibtex import to_bibtex
+from .colors import text_on
 from .config import Config
 from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
-from .ordering import grouped
+from .ordering import grouped, type_key
 from .template_errors import template_error
 
 TEMPLATES = {"fragment": "fragment.html", "page": "page.html", "markdown": "publications.md"}
@@ -62,6 +65,9 @@ def environment(template_dir: str | None) -> jinja2.Environment:
     env.filters["md_html"] = md_html
     env.filters["md_url"] = md_url
     env.globals["status_labels"] = STATUS_LABELS
+    env.globals["author_runs"] = author_runs
+    env.globals["bibtex"] = to_bibtex
+    env.globals["badge_style"] = badge_style
     return env
 
 
@@ -78,7 +84,10 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
     return {
         "site": site,
         "publications": pubs,
-        "groups": grouped(pubs, config.group_by),
+        "groups": grouped(pubs, config.group_by, config.type_order),
+        "selected": [p for p in pubs if p.selected] if config.show_selected else [],
+        "json_ld": _json_ld(pubs, config),
+        "profile_bio": _profile_bio(config),
         "news": list(site.news),
         "legend": sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0])),
         "config": config,
@@ -89,6 +98,30 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
         "fragment_css": "none" if config.format == "page" else css,
         "css_href": CSS_FILE,
     }
+
+
+def badge_style(short: str, config: Config) -> str:
+    """Inline colours of a venue badge the user gave a colour to ('' when none)."""
+    for name, color in config.venue_colors:
+        if name == short:
+            return f"background-color:{color};color:{text_on(color)}"
+    return ""
+
+
+def _json_ld(pubs: list[Publication], config: Config) -> Markup | None:
+    if not config.json_ld or config.format != "page":
+        return None
+    from .jsonld import json_ld
+
+    return json_ld(pubs, config.site_url)
+
+
+def _profile_bio(config: Config) -> Markup:
+    if config.profile is None or not config.profile.bio:
+        return Markup("")
+    from .news import inline_markdown
+
+    return Markup(inline_markdown(config.profile.bio))
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +141,8 @@ def author_json(author: Author) -> dict[str, Any]:
                             "owner": author.owner, "equal": author.equal}
     if author.marks:
         data["marks"] = list(author.marks)
+    if author.url:
+        data["url"] = author.url
     return data
 
 
@@ -132,6 +167,11 @@ def publication_json(pub: Publication) -> dict[str, Any]:
         "venue_line": pub.venue_line,
         "year_text": pub.year_text,
         "award": pub.award,
+        "kind": type_key(pub),
+        "abstract": pub.abstract,
+        "keywords": list(pub.keywords),
+        "preview": pub.preview,
+        "bibtex": to_bibtex(pub),
     }
 
 
@@ -158,6 +198,10 @@ def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIO
     """
     if config.format == "json":
         return to_json(site)
+    if config.format == "atom":
+        from .atom import to_atom
+
+        return to_atom(site, config)
     env = environment(override_folder(config.template_dir))
     try:
         template = env.get_template(TEMPLATES[config.format])

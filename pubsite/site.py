@@ -13,6 +13,8 @@ from . import bib
 from .bib import RawEntry
 from .config import Config
 from .errors import Problem, ProblemCounts
+from .extras import enrich
+from .filters import select
 from .model import NewsItem, Publication, Site
 from .names import Owners
 from .news import load_news
@@ -63,11 +65,10 @@ def build_publications(config: Config, progress: Progress | None = None,
                        ) -> tuple[list[Publication], list[Problem]]:
     """Every entry of the configured bib files that has something to show, in display order."""
     built, problems = build_entries(config, progress)
-    problems = Silencer(config.ignore, [entry for entry, _ in built])(problems)
     pubs = [pub for _, pub in built if pub is not None]
-    if config.selected_only:
-        pubs = [p for p in pubs if p.selected]
-    return ordered(pubs), problems
+    pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
+    problems = Silencer(config.ignore, [entry for entry, _ in built])(problems + extra_problems)
+    return ordered(select(pubs, config)), problems
 
 
 def load_all_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,10 @@ def render(tmp_path: Path, bib: str, **settings: object) -> str:
 @pytest.mark.parametrize("format_", ["fragment", "page", "markdown"])
 def test_everything_from_input_is_escaped(tmp_path: Path, format_: str) -> None:
     out = render(tmp_path, HOSTILE, format=format_)
+    # The page's own JSON-LD is the only script element, and no input reaches it unescaped.
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', out, flags=re.S)
+    assert len(blocks) == (format_ == "page") and not any("<" in b for b in blocks)
+    out = re.sub(r'<script type="application/ld\+json">.*?</script>', "", out, flags=re.S)
     assert "<script" not in out
     assert "<img" not in out and "<b>" not in out
     assert "javascript:" not in out

@@ -1,0 +1,85 @@
+"""schema.org metadata of the publications, for search engines and reference managers.
+
+The JSON sits inside a ``<script>`` element, where HTML escaping does not
+apply and the first ``</script>`` in *any* string would end the element and
+let the rest of a title run as markup.  So ``<``, ``>`` and ``&`` are written
+as JSON ``\\u003c``-style escapes: the data is unchanged for a JSON reader and
+no input can close the element or open a comment.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from .model import Publication
+from .ordering import type_key
+
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def absolute(url: str, base: str) -> str:
+    """``url`` resolved against the site's address when one is configured."""
+    return urljoin(base, url) if base else url
+
+
+def _date(pub: Publication) -> str | None:
+    if pub.year is None:
+        return None
+    return f"{pub.year:04d}-{pub.month:02d}" if pub.month else f"{pub.year:04d}"
+
+
+def article(pub: Publication, base: str = "") -> dict[str, Any]:
+    """One ``ScholarlyArticle``; keys with no value are left out rather than null."""
+    item: dict[str, Any] = {"@type": "ScholarlyArticle", "@id": absolute(f"#{pub.key}", base),
+                            "name": pub.title}
+    authors = []
+    for author in pub.authors:
+        person: dict[str, Any] = {"@type": "Person", "name": author.name}
+        if author.url:
+            person["url"] = absolute(author.url, base)
+        authors.append(person)
+    if authors:
+        item["author"] = authors
+    if date := _date(pub):
+        item["datePublished"] = date
+    if pub.venue:
+        kind = "Periodical" if type_key(pub) == "journal" else "CreativeWork"
+        item["isPartOf"] = {"@type": kind, "name": pub.venue}
+    if pub.abstract:
+        item["abstract"] = pub.abstract
+    if pub.keywords:
+        item["keywords"] = list(pub.keywords)
+    if pub.award:
+        item["award"] = pub.award
+    same = []
+    if pub.links.doi:
+        same.append(f"https://doi.org/{pub.links.doi}")
+    if pub.links.arxiv:
+        same.append(f"https://arxiv.org/abs/{pub.links.arxiv}")
+    if same:
+        item["sameAs"] = same
+    main = pub.links.pdf or next((link.url for link in pub.links.all), None)
+    if main:
+        item["url"] = absolute(main, base)
+    if pub.preview:
+        item["image"] = absolute(pub.preview, base)
+    return item
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe as the content of a ``<script>`` element."""
+    return Markup(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))
+
+
+def json_ld(pubs: Iterable[Publication], base: str = "") -> Markup:
+    """The page's ``application/ld+json`` document: one ``@graph`` of articles, one per line.
+
+    One line per article keeps the page small and its diffs readable.
+    """
+    items = ",\n".join(script_json(article(p, base)) for p in pubs)
+    return Markup('{"@context": "https://schema.org", "@graph": [\n' + items + "\n]}")
