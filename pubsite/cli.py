@@ -197,6 +197,37 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
 
 
 @cli.command()
+@config_options
+@click.option("--template-dir", type=click.Path(file_okay=False),
+              help="Folder whose templates override the defaults by name (default: templates).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve(config_path: str | None, bib: tuple[str, ...], news: str | None, owner: tuple[str, ...],
+          template_dir: str | None, port: int) -> None:
+    """Preview the page on 127.0.0.1, rebuilt and reloaded whenever a file changes.
+
+    Watches the bib files, the news feed, the config and the templates. A
+    broken file shows its error in the page (and here) until it is fixed.
+
+    Example:
+
+    \b
+        pubsite serve
+        pubsite serve --port 0
+    """
+    from .serve import serve as run
+
+    overrides = {"bib": bib, "news": news, "owner": owner, "template_dir": template_dir}
+    try:
+        run(config_path, overrides, port=port, report=lambda line: click.echo(line, err=True),
+            ready=lambda url: click.echo(f"Serving {url}  (Ctrl-C to stop)", err=True))
+    except PubsiteError as exc:
+        fail(exc)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--owner", help="Your name as it appears in BibTeX (asked for when not given).")
 def init(directory: str, owner: str | None) -> None:

@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from pubsite.config import load_config
+from pubsite.scaffold import init_site
 from pubsite.site import render_site
 
 from .conftest import ROOT, missing_tool
+from .preview import NEW_ENTRY, TIMEOUT, running_preview
 
 pytestmark = pytest.mark.browser
 
@@ -238,3 +240,32 @@ def test_fragment_keeps_its_look_in_a_hostile_host(visit: Any) -> None:
                     differences.append(f"{selector} {prop}: {want[prop]} in a plain host, {got[prop]} here")
     hostile.screenshot("hostile-desktop.png")
     assert not differences, "\n".join(sorted(set(differences)))
+
+
+def test_serve_reloads_the_open_page_and_shows_errors_in_it(browser: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    init_site(tmp_path, "Jane Doe")
+    monkeypatch.chdir(tmp_path)
+    with running_preview() as running:
+        context = browser.new_context(viewport=DESKTOP)
+        try:
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(running.url)
+            assert page.locator("li.pubsite-pub").count() == 2
+            bib = tmp_path / "data" / "publications.bib"
+            good = bib.read_text(encoding="utf-8")
+            bib.write_text(good + NEW_ENTRY, encoding="utf-8")
+            page.locator("li.pubsite-pub", has_text="A Freshly Added Paper").wait_for(timeout=TIMEOUT * 1000)
+            bib.unlink()
+            page.locator("#pubsite-serve-error").wait_for(timeout=TIMEOUT * 1000)
+            assert "data/publications.bib: file not found" in page.locator("#pubsite-serve-error").inner_text()
+            Visit(page).screenshot("serve-error.png")
+            bib.write_text(good + "\n@article{cut,\n  title = {Unbalanced,\n", encoding="utf-8")
+            page.locator("#pubsite-serve-problems").wait_for(timeout=TIMEOUT * 1000)
+            assert page.locator("li.pubsite-pub").count() == 2
+            Visit(page).screenshot("serve-problems.png")
+            assert errors == []
+        finally:
+            context.close()
