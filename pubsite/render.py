@@ -91,7 +91,7 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
         "news": list(site.news),
         "legend": sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0])),
         "config": config,
-        "css": _css(),
+        "css": _css(override_folder(config.template_dir)),
         "sections": sections,
         # The page carries the stylesheet in its <head>; a fragment carries its own.
         "page_css": css if config.format == "page" else "none",
@@ -124,16 +124,21 @@ def _profile_bio(config: Config) -> Markup:
     return Markup(inline_markdown(config.profile.bio))
 
 
-@lru_cache(maxsize=1)
-def _css() -> Markup:
-    """Our own stylesheet, not input: escaping it (``"Segoe UI"`` as ``&#34;``) breaks the CSS."""
-    source, _, _ = environment(None).loader.get_source(environment(None), "pubsite.css")  # type: ignore[union-attr]
+@lru_cache(maxsize=8)
+def _css(template_dir: str | None) -> Markup:
+    """The stylesheet (a site's ``templates/pubsite.css`` overrides ours by name, like any template).
+
+    It is the site's own file, not input: escaping it (``"Segoe UI"`` as
+    ``&#34;``) would break the CSS.
+    """
+    env = environment(template_dir)
+    source, _, _ = env.loader.get_source(env, "pubsite.css")  # type: ignore[union-attr]
     return Markup(source)
 
 
-def stylesheet() -> str:
+def stylesheet(template_dir: str | None = None) -> str:
     """The text of ``pubsite.css``, for ``--css file``."""
-    return str(_css())
+    return str(_css(override_folder(template_dir)))
 
 
 def author_json(author: Author) -> dict[str, Any]:

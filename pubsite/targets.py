@@ -61,8 +61,8 @@ def _validate(config: Config) -> None:
         raise ConfigError("css = file writes pubsite.css beside the output: give an output file")
 
 
-def _stylesheet_beside(path: str) -> Output:
-    return Output(os.path.join(os.path.dirname(path), CSS_FILE), stylesheet())
+def _stylesheet_beside(path: str, template_dir: str | None) -> Output:
+    return Output(os.path.join(os.path.dirname(path), CSS_FILE), stylesheet(template_dir))
 
 
 def planned(site: Site, config: Config) -> tuple[Output, ...]:
@@ -91,6 +91,6 @@ def planned(site: Site, config: Config) -> tuple[Output, ...]:
             text = hosts.protect(text, hosts.resolve(config.host, hosts.host_for_output(target)))
         main = Output(target, text)
     if config.css == "file" and config.format in STYLED and main.path is not None:
-        files.append(_stylesheet_beside(main.path))
+        files.append(_stylesheet_beside(main.path, config.template_dir))
     files.append(main)
     return tuple(files)

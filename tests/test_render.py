@@ -99,3 +99,12 @@ def test_status_tags(tmp_path: Path) -> None:
     assert '<em class="pubsite-status">To appear</em>' in out
     assert '<em class="pubsite-status">Submitted</em>' in out
     assert out.index(">A</strong>") < out.index(">B</strong>")  # upcoming work first
+
+
+def test_site_stylesheet_overrides_packaged_one(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "pubsite.css").write_text(".pubsite .pubsite-title { color: rebeccapurple; }\n")
+    out = render(tmp_path, "@misc{a, title={T}, year=2020}", format="page", template_dir=str(templates))
+    assert "rebeccapurple" in out
+    assert "rebeccapurple" not in render(tmp_path, "@misc{a, title={T}, year=2020}", format="page")
