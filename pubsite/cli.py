@@ -330,6 +330,69 @@ def _is_stale(target: str, text: str) -> bool:
     return True
 
 
+@cli.command("import")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--bib", "target", type=click.Path(dir_okay=False),
+              help="BibTeX file to merge into (default: the first configured bib).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: pubsite.toml, or [tool.pubsite] in pyproject.toml).")
+@click.option("--dry-run", is_flag=True, help="Show the report and a diff; write nothing.")
+@click.option("--force", is_flag=True,
+              help="Merge even into a file with parse errors (the broken parts are left as they are).")
+def import_(exports: tuple[str, ...], target: str | None, config_path: str | None,
+            dry_run: bool, force: bool) -> None:
+    """Merge exported BibTeX (Scholar, DBLP, ACM, arXiv...) into the site's bib.
+
+    Papers already there (same DOI, arXiv id, or title and authors) are
+    skipped or completed, a published version replaces its preprint in place,
+    new papers go at the end of the file. '-' reads an export from standard input.
+
+    Example:
+
+    \b
+        pubsite import ~/Downloads/citations.bib --dry-run
+        pbpaste | pubsite import -
+    """
+    from .merge import Source, TargetNotClean, import_files, read_source
+
+    config = _load(config_path, bib=(target,) if target else None)
+    if not config.bib:
+        raise click.UsageError("no BibTeX file to import into: give --bib or set 'bib' in config.")
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for name in exports:
+        if name == "-":
+            text = click.get_text_stream("stdin").read()
+            sources.append(Source("<stdin>", text.lstrip("\ufeff")))
+            continue
+        try:
+            source, read_problems = read_source(name)
+        except PubsiteError as exc:
+            fail(exc)
+        sources.append(source)
+        problems.extend(read_problems)
+    try:
+        plan = import_files(config.bib[0], sources, force=force, dry_run=dry_run,
+                            aliases=config.venue_aliases)
+    except TargetNotClean as exc:
+        report(exc.problems[1:])
+        fail(exc)
+    except PubsiteError as exc:
+        fail(exc)
+    except OSError as exc:
+        raise InputError(f"{config.bib[0]}: cannot write: {exc.strerror}") from None
+    report(problems + list(plan.problems))
+    for outcome in plan.outcomes:
+        click.echo(str(outcome))
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+        state = "would change" if plan.changed else "nothing to change in"
+        click.echo(f"{plan.summary()}; dry run: {state} {plan.target}, nothing written")
+    else:
+        state = "wrote" if plan.changed else "nothing to change in"
+        click.echo(f"{plan.summary()}; {state} {plan.target}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=argv, prog_name="pubsite")
