@@ -131,17 +131,19 @@ class EntryEditor:
     def set_key(self, key: str) -> None:
         self._key = key
 
-    def set(self, name: str, value: str) -> None:
+    def set(self, name: str, value: str, *, rewrite: bool = False) -> None:
         """Give ``name`` this (raw LaTeX) value: in place when present, else as a new line.
 
-        ``name`` is written as given (``archivePrefix``) when it is new.
+        ``name`` is written as given (``archivePrefix``) when it is new;
+        ``rewrite`` writes the value even when it reads the same (a macro
+        spelled out).
         """
         value = collapse(value)
         lower = name.lower()
         for index, span in enumerate(self.entry.fields):
             current = self._renamed.get(index, span.name).lower()
             if current == lower and index not in self._removed:
-                if self.fields.get(lower) != value:
+                if rewrite or self.fields.get(lower) != value:
                     self._values[index] = value
                     self.fields[lower] = value
                     self._note(lower)

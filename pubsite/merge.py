@@ -132,8 +132,9 @@ class TargetNotClean(PubsiteError):
 
     def __init__(self, problems: Sequence[Problem]):
         first = problems[0]
-        super().__init__(f"{first.message}; the file does not parse cleanly, so it is not "
-                         "rewritten (fix it, or use --force to merge around the broken part)",
+        reason = first.message.split("; ")[0]
+        super().__init__(f"{reason}: this file does not parse cleanly, so import does not rewrite it "
+                         "(fix it, or use --force to merge around the broken part)",
                          first.path, first.line)
         self.problems = tuple(problems)
 
@@ -356,7 +357,7 @@ class _Merger:
         for name, value in list(slot.fields.items()):
             if not _preprint_evidence(name, value):
                 continue
-            if venue and name in _VENUE_NAMES and venue not in editor.fields:
+            if venue and name in _VENUE_NAMES and (venue == name or venue not in editor.fields):
                 editor.replace(name, venue, incoming[venue])
             else:
                 editor.remove(name)
@@ -398,7 +399,7 @@ class _Merger:
                 editor.set_key(key)
             for span in scanned.fields:
                 if _uses_macro(span.value_text(scanned.text)) and entry.get(span.name) is not None:
-                    editor.set(span.name, entry.get(span.name) or "")
+                    editor.set(span.name, entry.get(span.name) or "", rewrite=True)
             crossref = (entry.get("crossref") or "").strip().lower()
             if crossref in parents:
                 written = {span.name for span in scanned.fields}
@@ -487,7 +488,15 @@ def plan_import(target: str, sources: Sequence[Source], *, force: bool = False,
         merger.problems.extend(problems)
         cited = {(e.get("crossref") or "").strip().lower() for e in incoming} - {""}
         parents = {e.key.lower(): e for e in incoming if e.key.lower() in cited}
+        broken = sorted(p.line for p in problems if p.level == "error")
         for entry in incoming:
+            last_line = entry.line + entry.raw.count("\n")
+            bad = [line for line in broken if entry.line <= line <= last_line]
+            if bad:
+                merger.outcomes.append(Outcome(
+                    "skipped", entry.key, entry.key, f"{entry.path}:{entry.line}",
+                    reason=f"not imported, as it does not parse cleanly (see {entry.path}:{bad[0]})"))
+                continue
             if entry.key.lower() in parents and entry.type == "proceedings":
                 merger.outcomes.append(Outcome(
                     "skipped", entry.key, entry.key, f"{entry.path}:{entry.line}",
