@@ -164,7 +164,7 @@ class LineMap:
         self.original = original
         self.starts = [0] + [m.end() for m in _NEWLINE.finditer(original)]
         self.normalised = _NEWLINE.sub("\n", original)
-        self.norm_starts = [0] + [i + 1 for i, c in enumerate(self.normalised) if c == "\n"]
+        self.norm_starts = [0] + [m.end() for m in re.finditer("\n", self.normalised)]
 
     def to_original(self, norm_pos: int) -> int:
         line = bisect.bisect_right(self.norm_starts, norm_pos) - 1

@@ -355,6 +355,8 @@ def import_(exports: tuple[str, ...], target: str | None, config_path: str | Non
     """
     from .merge import Source, TargetNotClean, import_files, read_source
 
+    if exports.count("-") > 1:
+        raise InputError("'-' (standard input) can be given only once")
     config = _load(config_path, bib=(target,) if target else None)
     if not config.bib:
         raise click.UsageError("no BibTeX file to import into: give --bib or set 'bib' in config.")

@@ -184,9 +184,22 @@ class PaperIndex:
 
     def find(self, item: Identity) -> tuple[int, str] | None:
         """``(index, reason)`` of the entry ``item`` is, by the strongest evidence; None if new."""
-        candidates = sorted({i for key in _bucket_keys(item) for i in self._buckets.get(key, ())})
+        ids: set[int] = set()
+        for kind, value in (("doi", item.doi), ("arxiv", item.arxiv)):
+            if value:
+                ids.update(self._buckets.get((kind, value), ()))
+        titled = {i for key in _bucket_keys(item) if key[0] in ("head", "tail")
+                  for i in self._buckets.get(key, ())} - ids
+        if titled:
+            # Titles sharing four words can be many (a common ending); rapidfuzz keeps only
+            # the near-identical ones, in C, before the full check.
+            from rapidfuzz import fuzz, process
+
+            choices = {i: self._items[i].title for i in titled}
+            ids.update(hit[2] for hit in process.extract(item.title, choices, scorer=fuzz.ratio,
+                                                         score_cutoff=TITLE_THRESHOLD, limit=None))
         best: tuple[int, str] | None = None
-        for index in candidates:
+        for index in sorted(ids):
             reason = same_paper(item, self._items[index])
             if reason and (best is None or EVIDENCE_RANK[reason] < EVIDENCE_RANK[best[1]]):
                 best = (index, reason)

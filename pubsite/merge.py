@@ -240,13 +240,7 @@ class _Merger:
         self.taken: set[str] = set()
         spans = locate(original, entries)
         for position, entry in enumerate(entries):
-            span = spans.get(position)
-            editor = None
-            if span is not None:
-                scanned = scan_entry(original[span[0]:span[1]])
-                if scanned is not None and scanned.key == entry.key:
-                    editor = EntryEditor(scanned, dict(entry.fields))
-            self._add_slot(_Slot(entry.key, entry.type, dict(entry.fields), editor, span))
+            self._add_slot(_Slot(entry.key, entry.type, dict(entry.fields), None, spans.get(position)))
 
     def _add_slot(self, slot: _Slot) -> None:
         self.slots.append(slot)
@@ -296,7 +290,12 @@ class _Merger:
         self.outcomes.append(Outcome("skipped", key, entry.key, origin, reason=reason))
 
     def _editable(self, number: int, entry: bib.RawEntry, origin: str) -> EntryEditor | None:
+        """The slot's editor, made on first use: scanning every entry of a big file up front is waste."""
         slot = self.slots[number]
+        if slot.editor is None and slot.span is not None:
+            scanned = scan_entry(self.original[slot.span[0]:slot.span[1]])
+            if scanned is not None and scanned.key == slot.key:
+                slot.editor = EntryEditor(scanned, dict(slot.fields))
         if slot.editor is None:
             self.problems.append(Problem(entry.path, entry.line, "warning", "PS502",
                                          f"entry '{entry.key}' is the paper '{slot.key}' in the target, "
@@ -505,22 +504,27 @@ def plan_import(target: str, sources: Sequence[Source], *, force: bool = False,
                 continue
             merger.merge(entry, parents)
     new_text = merger.text(_newline_of(original))
-    _verify(original, new_text, target, len([o for o in merger.outcomes if o.action == "added"]))
+    _verify(merger, target)
     return ImportPlan(target, original, new_text, tuple(merger.outcomes),
                       tuple(sorted(merger.problems)), bom, exists)
 
 
-def _verify(old: str, new: str, target: str, added: int) -> None:
-    """Refuse to write a merge that parses worse than the file did: a last line of defence."""
-    if old == new:
-        return
-    before, old_problems = bib.parse_text(LineMap(old).normalised, target)
-    after, new_problems = bib.parse_text(LineMap(new).normalised, target)
-    old_errors = sum(p.level == "error" for p in old_problems)
-    new_errors = sum(p.level == "error" for p in new_problems)
-    if new_errors > old_errors or len(after) != len(before) + added:
-        raise PubsiteError("internal error: the merged file would not parse as expected; "
-                           "nothing was written (please report this with the export)", target)
+def _verify(merger: _Merger, target: str) -> None:
+    """Refuse to write a merge whose new text would not read back as intended.
+
+    The untouched text is the user's own bytes; each written entry must parse
+    on its own into exactly itself, with no error, so splicing it in cannot
+    change how the rest of the file reads.  A last line of defence.
+    """
+    for slot in merger.slots:
+        if not slot.edited:
+            continue
+        text = slot.editor.render() if slot.editor is not None else slot.raw
+        entries, problems = bib.parse_text(LineMap(text).normalised, target)
+        if (len(entries) != 1 or entries[0].key != slot.key
+                or any(p.level == "error" for p in problems)):
+            raise PubsiteError(f"internal error: the merged entry '{slot.key}' would not read back; "
+                               "nothing was written (please report this with the export)", target)
 
 
 def write_plan(plan: ImportPlan) -> bool:

@@ -68,3 +68,31 @@ def test_find_duplicates_uses_indexes_and_reports_pairs() -> None:
     items = [identity(GLUEFL_SCHOLAR), identity({"title": "Other", "author": "X, Y"}),
              identity(GLUEFL_ARXIV), identity(GLUEFL_DBLP)]
     assert find_duplicates(items) == [(0, 2, "same title"), (0, 3, "same title"), (2, 3, "same arXiv id")]
+
+
+def test_index_prefers_the_strongest_evidence() -> None:
+    from pubsite.matching import PaperIndex
+
+    index = PaperIndex()
+    by_title = index.add(identity(GLUEFL_SCHOLAR))
+    by_arxiv = index.add(identity({"title": "GlueFL (extended)", "eprint": "2212.01523", "archiveprefix": "arXiv",
+                                   "author": "He, Shiqi", "year": "2023"}))
+    other = index.add(identity({"title": "Other", "author": "X, Y"}))
+    assert index.find(identity(GLUEFL_DBLP)) == (by_arxiv, "same arXiv id")
+    assert index.find(identity({"title": GLUEFL_SCHOLAR["title"].upper(), "author": "He, S.",
+                                "year": "2023"})) == (by_title, "same title")
+    assert index.find(identity({"title": "Unrelated", "author": "Z, Q"})) is None
+    # An entry that gains a DOI after an edit is found by it.
+    index.update(other, identity({"title": "Other", "author": "X, Y", "doi": "10.1145/1"}))
+    assert index.find(identity({"title": "Renamed", "doi": "https://doi.org/10.1145/1"})) == (other, "same DOI")
+
+
+def test_index_title_search_survives_many_shared_endings() -> None:
+    from pubsite.matching import PaperIndex
+
+    index = PaperIndex()
+    for n in range(300):
+        index.add(identity({"title": f"Study {n} of federated learning systems", "author": f"A{n}, B",
+                            "year": "2020"}))
+    assert index.find(identity({"title": "Study 7 of federated learning systems", "author": "A7, B",
+                                "year": "2021"})) == (7, "same title")
