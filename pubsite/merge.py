@@ -56,6 +56,13 @@ _PREPRINT_TEXT = re.compile(r"arxiv|\bcorr\b|biorxiv|medrxiv|ssrn|preprint|openr
 _PREPRINT_STATUS = re.compile(r"preprint|submitted|under review|in submission|under submission",
                               re.IGNORECASE)
 _ARXIV_DOI = "10.48550/"
+#: A syntax slip ``bib`` repaired to read on: fine for rendering, not for rewriting or copying.
+_REPAIRED = "PS502"
+
+
+def _unclean(problem: Problem) -> bool:
+    """A problem that makes text unsafe to rewrite or to copy into the user's file."""
+    return problem.level == "error" or problem.code == _REPAIRED
 
 
 @dataclass(frozen=True)
@@ -260,7 +267,7 @@ class _Merger:
         origin = f"{entry.path}:{entry.line}"
         fields = entry.field_dict
         if not (fields.get("title") or "").strip():
-            self.problems.append(Problem(entry.path, entry.line, "warning", "PS501",
+            self.problems.append(Problem(entry.path, entry.line, "error", "PS201",
                                          f"entry '{entry.key}' has no title; it is not imported"))
             return
         found = self.index.find(identity(fields))
@@ -297,10 +304,8 @@ class _Merger:
             if scanned is not None and scanned.key == slot.key:
                 slot.editor = EntryEditor(scanned, dict(slot.fields))
         if slot.editor is None:
-            self.problems.append(Problem(entry.path, entry.line, "warning", "PS502",
-                                         f"entry '{entry.key}' is the paper '{slot.key}' in the target, "
-                                         "whose text is too unusual to edit safely; merge it by hand"))
-            self._skip(entry, slot.key, origin, f"same as {slot.key}, which could not be edited")
+            self._skip(entry, slot.key, origin, f"same as {slot.key}, whose text is too unusual to edit "
+                       "safely; merge it by hand")
         return slot.editor
 
     def _venue_conflict(self, slot: _Slot, entry: bib.RawEntry) -> str | None:
@@ -389,9 +394,8 @@ class _Merger:
         editor = EntryEditor(scanned, dict(entry.fields)) if scanned is not None else None
         if editor is None:
             if key != entry.key:
-                self.problems.append(Problem(entry.path, entry.line, "warning", "PS502",
-                                             f"entry '{entry.key}' is new but its key is taken and its "
-                                             "text is too unusual to rename safely; it is not imported"))
+                self._skip(entry, entry.key, origin, "new, but its key is taken and its text is too "
+                           "unusual to rename safely; add it by hand")
                 return
         else:
             if key != entry.key:
@@ -477,17 +481,17 @@ def plan_import(target: str, sources: Sequence[Source], *, force: bool = False,
     original, bom, exists = _read_target(target)
     lines = LineMap(original)
     entries, target_problems = bib.parse_text(lines.normalised, target)
-    errors = [p for p in target_problems if p.level == "error"]
+    errors = [p for p in target_problems if _unclean(p)]
     if errors and not force:
         raise TargetNotClean(errors)
     merger = _Merger(original, entries, aliases or {})
-    merger.problems.extend(p for p in target_problems if p.level == "error")
+    merger.problems.extend(errors)
     for source in sources:
         incoming, problems = bib.parse_text(LineMap(source.text).normalised, source.name)
         merger.problems.extend(problems)
         cited = {(e.get("crossref") or "").strip().lower() for e in incoming} - {""}
         parents = {e.key.lower(): e for e in incoming if e.key.lower() in cited}
-        broken = sorted(p.line for p in problems if p.level == "error")
+        broken = sorted(p.line for p in problems if _unclean(p))
         for entry in incoming:
             last_line = entry.line + entry.raw.count("\n")
             bad = [line for line in broken if entry.line <= line <= last_line]
@@ -521,8 +525,7 @@ def _verify(merger: _Merger, target: str) -> None:
             continue
         text = slot.editor.render() if slot.editor is not None else slot.raw
         entries, problems = bib.parse_text(LineMap(text).normalised, target)
-        if (len(entries) != 1 or entries[0].key != slot.key
-                or any(p.level == "error" for p in problems)):
+        if len(entries) != 1 or entries[0].key != slot.key or any(map(_unclean, problems)):
             raise PubsiteError(f"internal error: the merged entry '{slot.key}' would not read back; "
                                "nothing was written (please report this with the export)", target)
 

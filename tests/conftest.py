@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, NoReturn
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -18,6 +18,22 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def invoke(runner: CliRunner, args: list[str], **kwargs: object) -> Result:
+    """Run the CLI in-process; whatever happens, the user never sees a traceback."""
+    from pubsite.cli import cli
+
+    result = runner.invoke(cli, args, **kwargs)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def in_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No site files around unless a test writes them."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

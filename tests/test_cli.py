@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pubsite.cli import cli
+from .conftest import invoke
 
 GOOD = """\
 @inproceedings{he2023gluefl,
@@ -33,16 +33,7 @@ BROKEN = GOOD + """
 """
 
 
-@pytest.fixture(autouse=True)
-def _in_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No site files around unless a test writes them."""
-    monkeypatch.chdir(tmp_path)
-
-
-def invoke(runner: CliRunner, args: list[str], **kwargs: object):
-    result = runner.invoke(cli, args, **kwargs)
-    assert "Traceback" not in result.output
-    return result
+pytestmark = pytest.mark.usefixtures("in_empty_folder")
 
 
 def test_render_json_to_stdout(runner: CliRunner, tmp_path: Path) -> None:

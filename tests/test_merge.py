@@ -318,34 +318,39 @@ GOOD_ENTRY = """\
 
 """
 BROKEN_TARGETS = [
-    # A missing comma between fields: bibtexparser reads the block, the field is unusable.
-    (GOOD_ENTRY + "@article{broken,\n  title={Broken} year={2020},\n}\n", 9, "is malformed"),
+    # A missing comma between fields: read on by guessing (PS502), still not clean enough to rewrite.
+    (GOOD_ENTRY + "@article{broken,\n  title={Broken} year={2020},\n}\n", "comma missing after field 'title'"),
     # A missing closing brace: the block cannot be read at all.
-    (GOOD_ENTRY + "@article{broken,\n  title={Broken,\n  year={2020}\n}\n", 8, "cannot parse entry"),
+    (GOOD_ENTRY + "@article{broken,\n  title={Broken,\n  year={2020}\n}\n", "cannot parse entry"),
     # The same key twice: which one would an edit change?
-    (GOOD_ENTRY + GOOD_ENTRY, 8, "duplicate key 'good2020'"),
+    (GOOD_ENTRY + GOOD_ENTRY, "duplicate key 'good2020'"),
 ]
 
 
-@pytest.mark.parametrize("text, line, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key"])
-def test_target_that_does_not_parse_is_refused(tmp_path: Path, text: str, line: int, message: str) -> None:
+def first_problem_line(text: str) -> int:
+    """The line the parser itself names for the first problem: the refusal must name the same."""
+    return min(p.line for p in bib.parse_text(text, "t.bib")[1])
+
+
+@pytest.mark.parametrize("text, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key"])
+def test_target_that_does_not_parse_is_refused(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "p.bib"
     path.write_text(text)
     with pytest.raises(TargetNotClean) as caught:
         import_files(str(path), [export("arxiv.bib")])
-    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert str(caught.value).startswith(f"{path}:{first_problem_line(text)}: ")
     assert message in str(caught.value) and "--force" in str(caught.value)
     assert path.read_text() == text
 
 
-@pytest.mark.parametrize("text, line, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key"])
-def test_force_merges_around_the_broken_part(tmp_path: Path, text: str, line: int, message: str) -> None:
+@pytest.mark.parametrize("text, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key"])
+def test_force_merges_around_the_broken_part(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "p.bib"
     path.write_text(text)
     plan = import_files(str(path), [export("arxiv.bib")], force=True)
     assert plan.count("added") == 8
     assert path.read_text().startswith(text.rstrip("\n") + "\n\n@misc{he2023debertav3")
-    assert any(p.line == line and p.level == "error" for p in plan.problems)
+    assert [p.line for p in plan.problems if message in p.message] == [first_problem_line(text)]
 
 
 def test_export_with_a_broken_entry_imports_the_good_ones(tmp_path: Path) -> None:
@@ -359,8 +364,7 @@ def test_export_with_a_broken_entry_imports_the_good_ones(tmp_path: Path) -> Non
     assert plan.count("added") == 7
     assert "skipped zaslavsky2020ratedistortion: not imported, as it does not parse cleanly (see " \
            f"pasted.bib:{line})" in report(plan)
-    bad = [p for p in plan.problems if p.level == "error"]
-    assert [(p.path, p.line) for p in bad] == [("pasted.bib", line)]
+    assert [(p.path, p.line) for p in plan.problems] == [("pasted.bib", line)]
     assert "zaslavsky2020ratedistortion" not in entries_of(path.read_text())
 
 
