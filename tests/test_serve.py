@@ -135,7 +135,10 @@ def test_reload_script_is_only_in_what_serve_sends(preview: Running, runner: Cli
     assert "/__pubsite/version" in preview.page()
     result = runner.invoke(cli, ["render", "--format", "page", "-q"])
     assert result.exit_code == 0
-    assert "__pubsite" not in result.stdout and "<script" not in result.stdout
+    assert "__pubsite" not in result.stdout
+    # The page's only script is its JSON-LD data block; nothing executable.
+    scripts = re.findall(r"<script[^>]*>", result.stdout)
+    assert scripts in ([], ['<script type="application/ld+json">'])
 
 
 def test_saving_unchanged_content_does_not_reload(site: Path) -> None:
