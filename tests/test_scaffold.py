@@ -101,3 +101,12 @@ def test_commented_settings_are_real_settings(tmp_path: Path) -> None:
     loaded = load_config(str(config))
     assert loaded.format == "page" and loaded.group_by == "year"
     assert loaded.venue_names == {"CES": "Conference on Example Studies"}
+
+
+@pytest.mark.parametrize("owner", OWNERS)
+def test_new_site_passes_check(tmp_path: Path, owner: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _init(tmp_path, "--owner", owner).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert ": warning: " not in result.output and ": error: " not in result.output
