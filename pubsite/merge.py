@@ -488,6 +488,13 @@ def plan_import(target: str, sources: Sequence[Source], *, force: bool = False,
     merger.problems.extend(errors)
     for source in sources:
         incoming, problems = bib.parse_text(LineMap(source.text).normalised, source.name)
+        if not incoming:
+            # Not an export at all (a RIS file, an HTML page, an empty paste): stop before writing.
+            first = min(problems, default=None)
+            if first is None:
+                raise PubsiteError("no BibTeX entries found; nothing was imported", source.name)
+            raise PubsiteError(f"no entry could be read ({first.message}); nothing was imported",
+                               first.path, first.line)
         merger.problems.extend(problems)
         cited = {(e.get("crossref") or "").strip().lower() for e in incoming} - {""}
         parents = {e.key.lower(): e for e in incoming if e.key.lower() in cited}

@@ -123,13 +123,22 @@ def test_problems_in_the_export_go_to_stderr_with_file_and_line(runner: CliRunne
         (["import", "missing.bib"], "error: missing.bib: file not found"),
         (["import", "-", "-"], "error: '-' (standard input) can be given only once"),
         (["import"], "Missing argument"),
+        (["import", "-"], "error: <stdin>: no BibTeX entries found; nothing was imported"),
+        (["import", "data/news.yaml"], "error: data/news.yaml: no BibTeX entries found"),
+        (["import", "data/ris.txt"], "error: data/ris.txt: no BibTeX entries found"),
+        (["import", "data/cut.bib"], "error: data/cut.bib:3: no entry could be read (cannot parse entry"),
     ],
 )
 def test_usage_and_input_errors_exit_2(runner: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
-    site(tmp_path)
+    target = site(tmp_path)
+    old = target.read_bytes()
+    (tmp_path / "data" / "news.yaml").write_text("- date: 2024-12\n  text: Hello\n")
+    (tmp_path / "data" / "ris.txt").write_text("@TY  - JOUR\nTI  - A paper exported as RIS\nER  -\n")
+    (tmp_path / "data" / "cut.bib").write_text("@article{cut,\n  title={A paste cut short,\n  year={20")
     result = invoke(runner, args, input="")
     assert result.exit_code == 2
     assert message in result.stderr
+    assert target.read_bytes() == old
 
 
 DRIVER = """\

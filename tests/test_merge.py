@@ -397,3 +397,40 @@ def test_export_macros_are_expanded_in_added_entries(tmp_path: Path) -> None:
     assert '    booktitle = "Proceedings of EMNLP 2020",\n    month = nov,\n' in text
     _, problems = bib.parse_text(text, "p.bib")
     assert problems == []
+
+
+# -- any target, any export -----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+POOL = sorted({key: text for name in ("google-scholar.bib", "dblp.bib", "arxiv.bib", "scholar-he.bib",
+                                      "dblp-gluefl.bib", "arxiv-gluefl.bib", "preprints.bib")
+               for key, text in spans_of((IMPORT / name).read_text()).items()
+               if "crossref" not in text and "@string" not in text and "infocom" not in text}.items())
+GAPS = ["\n\n", "\n", "\n% a note of mine\n\n", "\n\n\n", " "]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.lists(st.sampled_from(POOL), unique_by=lambda kv: kv[0], max_size=8),
+       gaps=st.lists(st.sampled_from(GAPS), min_size=9, max_size=9),
+       incoming=st.lists(st.sampled_from(POOL), unique_by=lambda kv: kv[0], min_size=1, max_size=8),
+       crlf=st.booleans())
+def test_any_import_changes_only_what_it_reports(tmp_path: Path, target: list, gaps: list, incoming: list,
+                                                 crlf: bool) -> None:
+    old = "% my bib\n" + "".join(text + gap for (_, text), gap in zip(target, gaps))
+    if crlf:
+        old = old.replace("\n", "\r\n")
+    path = tmp_path / "p.bib"
+    path.write_bytes(old.encode())
+    export_text = "\n\n".join(text for _, text in incoming) + "\n"
+    plan = import_files(str(path), [Source("e.bib", export_text)])
+    new = path.read_bytes().decode()
+    edited = {o.key for o in plan.outcomes if o.action in ("updated", "superseded")}
+    assert_only_changed(old, new, edited)
+    assert len(entries_of(new)) == len(entries_of(old)) + plan.count("added")
+    assert not any(p.level == "error" for p in bib.parse_text(LineMap(new).normalised, "p.bib")[1])
+    if crlf:
+        assert new.count("\n") == new.count("\r\n")
+    again = import_files(str(path), [Source("e.bib", export_text)])
+    assert not again.changed, [str(o) for o in again.outcomes]
