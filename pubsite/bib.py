@@ -83,32 +83,37 @@ def read_text(path: str | os.PathLike[str], display: str) -> tuple[str, list[Pro
 _TOKEN = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}"]+))\s*')
 
 
+_BRACE = re.compile(r"[{}]")
+_QUOTE_OR_BRACE = re.compile(r'[{}"]')
+
+
 def _braced_end(text: str, start: int) -> int:
-    """Index just past the brace group opening at ``start`` (or -1 if unbalanced)."""
+    """Index just past the brace group opening at ``start`` (or -1 if unbalanced).
+
+    Only braces matter, so a regex jumps between them: values are long and
+    every field of every entry goes through here.
+    """
     depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
-        if char == "\\":
-            continue
-        if char == "{":
+    for match in _BRACE.finditer(text, start):
+        if match.group() == "{":
             depth += 1
-        elif char == "}":
+        else:
             depth -= 1
             if depth == 0:
-                return index + 1
+                return match.end()
     return -1
 
 
 def _quoted_end(text: str, start: int) -> int:
     depth = 0
-    for index in range(start + 1, len(text)):
-        char = text[index]
+    for match in _QUOTE_OR_BRACE.finditer(text, start + 1):
+        char = match.group()
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0 and text[index - 1] != "\\":
-            return index + 1
+        elif depth == 0 and text[match.start() - 1] != "\\":
+            return match.end()
     return -1
 
 
@@ -134,10 +139,20 @@ def expand(value: str, strings: dict[str, str], undefined: list[str] | None = No
 
     :raises MalformedValue: for text BibTeX itself would reject (``{2020} journal={X}``).
     """
-    if value.startswith("{") and _braced_end(value, 0) == len(value):
-        return value[1:-1]
-    if value.startswith('"') and _quoted_end(value, 0) == len(value):
-        return value[1:-1]
+    # The two shapes nearly every value has, decided without a scan when no
+    # inner brace or quote can change the answer.
+    if value.startswith("{") and value.endswith("}"):
+        inner = value[1:-1]
+        if ("{" not in inner and "}" not in inner) or _braced_end(value, 0) == len(value):
+            return inner
+    elif value.startswith('"') and value.endswith('"') and len(value) > 1:
+        inner = value[1:-1]
+        if '"' not in inner:
+            # Depth is only looked at on a quote, so only the closing one counts.
+            if inner.count("{") == inner.count("}") and not inner.endswith("\\"):
+                return inner
+        elif _quoted_end(value, 0) == len(value):
+            return inner
     if value.isdigit():
         return value
     parts: list[str] = []
@@ -306,9 +321,17 @@ def _fields(entry: Block, key: str, strings: dict[str, str], path: str,
     undefined: list[str] = []
     entry_line = entry.line + 1
     for raw_name, raw_value, start_line in entry.fields:
-        field_line = start_line + 1
         name = raw_name.lower()
         stray = stray_key(raw_name)
+        if stray is None and name not in names and name.strip():
+            # The common case, without the bookkeeping repairs need.
+            try:
+                fields.append((name, expand(raw_value.strip(), strings, undefined)))
+                names.add(name)
+                continue
+            except MalformedValue:
+                pass
+        field_line = start_line + 1
         if stray is not None:
             name = stray.name.lower()
             problems.append(Problem(path, field_line - stray.lines_before, "warning", "PS502",

@@ -13,6 +13,8 @@ import html
 import re
 from functools import lru_cache
 
+from .fastlatex import to_text
+
 _NEEDS_WORK = re.compile(r"[\\{}$~&]|--|``|''")
 _SPACE = re.compile(r"\s+")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
@@ -79,7 +81,10 @@ def decode(text: str) -> str:
         return _SPACE.sub(" ", text.replace("{", "").replace("}", "")).strip()
     text = _SUPER.sub(_superscript, text)
     try:
-        out = _latex_to_text(text)
+        # The common accents and macros without pylatexenc (same output, see fastlatex).
+        out = to_text(text)
+        if out is None:
+            out = _latex_to_text(text)
     except Exception:  # pylatexenc is lenient, but never let it take a render down
         out = text.replace("{", "").replace("}", "")
     out = out.replace("\u00a0", " ")

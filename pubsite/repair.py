@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A BibTeX field name: what bibtexparser accepts after the stray text is cut off.
 _FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*")
@@ -37,6 +38,7 @@ class StrayKey:
     lines_before: int
 
 
+@lru_cache(maxsize=4096)  # field names repeat in every entry
 def stray_key(key: str) -> StrayKey | None:
     """Split a field name that swallowed the text before it, or None if the name is clean.
 

@@ -1,0 +1,158 @@
+"""LaTeX to Unicode for the common case, without pylatexenc, with pylatexenc's exact output.
+
+Real bibliographies use a small part of LaTeX: accents (``{\\"o}``, ``\\'{e}``,
+``\\c c``), a dozen special letters (``\\o``, ``\\ss``, ``\\i``), a few
+escapes (``\\&``), ``\\emph{..}`` and dashes and quotes.  pylatexenc handles all
+of LaTeX, slowly: building its parser per string costs about half a
+millisecond, which on a large bibliography is most of a render.
+
+:func:`to_text` reads exactly that small part and returns None for anything
+else (math, unknown macros, comments, unbalanced braces, a blank line after a
+macro...), so the caller falls back to pylatexenc.  Every rule below mirrors
+what pylatexenc 2 does with ``math_mode="text", strict_latex_spaces=False``;
+tests compare the two on every string of the shared corpora and on
+generated strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["to_text"]
+
+#: Accent macros and the combining character pylatexenc composes with (NFC).
+ACCENTS = {
+    "'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "c": "\u0327", "H": "\u030b", "k": "\u0328",
+    "b": "\u0331", "d": "\u0323", "r": "\u030a", "u": "\u0306", "v": "\u030c",
+}
+#: Macros that stand for one letter.
+LETTERS = {
+    "i": "\u0131", "j": "\u0237", "o": "\u00f8", "O": "\u00d8", "l": "\u0142", "L": "\u0141",
+    "ss": "\u00df", "ae": "\u00e6", "AE": "\u00c6", "oe": "\u0153", "OE": "\u0152",
+    "aa": "\u00e5", "AA": "\u00c5",
+}
+#: Macros whose one braced argument is shown as it is.
+WRAPPERS = frozenset({"emph", "textit", "textbf", "textsc", "textsl", "textrm", "textnormal"})
+#: Font switches, which show nothing.
+SWITCHES = frozenset({"em", "bf", "it", "sl", "rm", "tt", "sf", "sc", "relax"})
+#: Control symbols and what they show (they do not swallow the space after them).
+SYMBOLS = {
+    "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}",
+    " ": " ", ",": " ", ";": " ", "-": "\u00ad", "/": "",
+}
+SPECIALS = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d",
+            "!`": "\u00a1", "?`": "\u00bf", "~": "\u00a0"}
+
+_TOKEN = re.compile(
+    r"(?P<word>\\[A-Za-z]+)(?P<space>[ \t\n]*)"
+    r"|(?P<symbol>\\[^A-Za-z])"
+    r"|(?P<open>\{)|(?P<close>\})"
+    r"|(?P<special>---|--|``|''|!`|\?`|~)"
+    r"|(?P<bad>[$%#^_&\\])"
+    r"|(?P<text>[^\\{}$%#^_&~`'!?\-]+|[`'!?\-])"
+)
+# What may come between an accent and its argument: spaces and at most one line break.
+_GAP = re.compile(r"[ \t]*(?:\n[ \t]*)?")
+
+
+class _Unsure(Exception):
+    """Outside the part of LaTeX this module vouches for."""
+
+
+def to_text(text: str) -> str | None:
+    """``text`` as pylatexenc would render it, or None when only pylatexenc should decide."""
+    try:
+        out, end = _group(text, 0, top=True)
+    except _Unsure:
+        return None
+    return out if end == len(text) else None
+
+
+def _group(text: str, pos: int, top: bool = False) -> tuple[str, int]:
+    """Text of a group body starting at ``pos``; returns it and the index after its ``}``."""
+    parts: list[str] = []
+    size = len(text)
+    while pos < size:
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise _Unsure
+        kind = m.lastgroup
+        if kind == "space":  # lastgroup of a control word with its trailing space
+            kind = "word"
+        pos = m.end()
+        if kind == "text":
+            parts.append(m.group())
+        elif kind == "open":
+            inner, pos = _group(text, pos)
+            parts.append(inner)
+        elif kind == "close":
+            if top:
+                raise _Unsure
+            return "".join(parts), pos
+        elif kind == "special":
+            parts.append(SPECIALS[m.group()])
+        elif kind == "word":
+            if m.group("space").count("\n") > 1:  # a paragraph break: pylatexenc keeps it
+                raise _Unsure
+            name = m.group("word")[1:]
+            if name in LETTERS:
+                parts.append(LETTERS[name])
+            elif name in SWITCHES:
+                pass
+            elif name in ACCENTS:
+                accented, pos = _accent(text, pos, ACCENTS[name])
+                parts.append(accented)
+            elif name in WRAPPERS:
+                if not text.startswith("{", pos):
+                    raise _Unsure
+                inner, pos = _group(text, pos + 1)
+                parts.append(inner)
+            else:
+                raise _Unsure
+        elif kind == "symbol":
+            char = m.group()[1]
+            if char in ACCENTS:
+                accented, pos = _accent(text, pos, ACCENTS[char])
+                parts.append(accented)
+            elif char in SYMBOLS:
+                parts.append(SYMBOLS[char])
+            else:
+                raise _Unsure
+        else:
+            raise _Unsure
+    if not top:
+        raise _Unsure  # unbalanced: pylatexenc guesses, we do not
+    return "".join(parts), pos
+
+
+def _accent(text: str, pos: int, combining: str) -> tuple[str, int]:
+    """The accented argument at ``pos`` (a group, a letter macro or one character)."""
+    pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+    if pos >= len(text):
+        raise _Unsure
+    char = text[pos]
+    if char == "{":
+        base, pos = _group(text, pos + 1)
+        base = base.strip()
+    elif char == "\\":
+        m = _TOKEN.match(text, pos)
+        if m is None or m.lastgroup != "space" or m.group("word")[1:] not in LETTERS \
+                or m.group("space").count("\n") > 1:
+            raise _Unsure
+        base, pos = LETTERS[m.group("word")[1:]], m.end()
+    elif char.isalnum():
+        base, pos = char, pos + 1
+    else:
+        raise _Unsure
+    return "".join(_compose(c, combining) for c in base), pos
+
+
+def _compose(char: str, combining: str) -> str:
+    # pylatexenc puts the accent on a plain i or j, not on the dotless one.
+    if char == "\u0131":
+        char = "i"
+    elif char == "\u0237":
+        char = "j"
+    return unicodedata.normalize("NFC", char + combining)

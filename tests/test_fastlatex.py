@@ -1,0 +1,133 @@
+"""The pylatexenc-free decoder must give pylatexenc's output whenever it answers at all."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pubsite import bib, latex
+from pubsite.fastlatex import to_text
+
+from .conftest import SHARED
+
+
+def reference(text: str) -> str:
+    """pylatexenc itself, configured as :mod:`pubsite.latex` configures it."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _CONVERTER = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    return _CONVERTER.latex_to_text(text)
+
+
+_CONVERTER = None
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"Sch{\"o}lkopf", "Schölkopf"),
+    (r"Sch\"{o}lkopf", "Schölkopf"),
+    (r"Fran\c{c}ois \c c", "François ç"),
+    (r"{\'\i}", "í"),
+    (r"\o rn \ss{}x", "ørn ßx"),
+    (r"\emph{Deep} {\em nets} -- ``fast''", "Deep nets – “fast”"),
+    (r"R\&D 50\% a~b", "R&D 50% a\u00a0b"),
+])
+def test_common_accents_and_macros(text: str, expected: str) -> None:
+    assert to_text(text) == expected == reference(text)
+
+
+@pytest.mark.parametrize("text", [
+    r"$x^2$", r"\unknown{x}", "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\texttt{x}", r"a\\b", "\\",
+])
+def test_anything_else_is_left_to_pylatexenc(text: str) -> None:
+    assert to_text(text) is None
+
+
+def test_decode_still_falls_back() -> None:
+    assert latex.decode.__wrapped__(r"$\alpha$-nets") == reference(r"$\alpha$-nets").strip()
+
+
+def _clear_caches() -> None:
+    """Memoised decoders elsewhere in the package must not keep what the spy returned."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("pubsite"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def _corpus_inputs() -> set[str]:
+    """Every string decode() has to turn into text in a render of the shared bib files, and in their raw values."""
+    from pubsite.config import load_config
+    from pubsite.site import build_site
+
+    seen: set[str] = set()
+    original = latex.to_text
+
+    def spy(text: str) -> str:
+        seen.add(text)
+        return text
+
+    paths = sorted((SHARED / "corpora").glob("*.bib")) + sorted((SHARED / "exports").glob("*.bib"))
+    _clear_caches()
+    latex.to_text = spy  # type: ignore[assignment]
+    try:
+        for path in paths:
+            build_site(load_config(None, {"bib": (str(path),), "news": "", "owner": ("Shiqi He",)}))
+            entries, _ = bib.load([str(path)])
+            for entry in entries:
+                for _, value in entry.fields:
+                    latex.decode.__wrapped__(value)
+    finally:
+        latex.to_text = original  # type: ignore[assignment]
+        _clear_caches()
+    return seen
+
+
+@pytest.mark.slow
+def test_same_output_as_pylatexenc_on_every_corpus_string() -> None:
+    inputs = _corpus_inputs()
+    assert len(inputs) > 1000, "the shared corpora are missing"
+    answered = 0
+    for text in sorted(inputs):
+        fast = to_text(text)
+        if fast is not None:
+            answered += 1
+            assert fast == reference(text), text
+    assert answered > 0.8 * len(inputs)  # the fast path must actually be the common path
+
+
+_CHARS = [chr(c) for c in range(32, 127)] + ["\n", "é", "\u00a0"]
+
+
+@pytest.mark.slow
+def test_same_output_on_every_pair_of_characters() -> None:
+    for a, b in itertools.product(_CHARS, repeat=2):
+        fast = to_text(a + b)
+        if fast is not None:
+            assert fast == reference(a + b), repr(a + b)
+
+
+_PIECES = ["\\", "{", "}", "\\\"", "\\'", "\\c", "\\c ", "\\o", "\\i", "\\ss", "\\emph", "\\em", "\\&",
+           "\\ ", "~", "-", "'", "`", "o", "e", " ", "\n", "!", "?", "\\v", "\\^", "\\-", "\\,", "I", "1",
+           "\\l", "\\textbf", "\\relax", "x", "\\u", "\\H", "\\=", "\\.", "\\~", "\\AA", "\\/"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12))
+def test_same_output_on_generated_strings(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    fast = to_text(text)
+    if fast is not None:
+        assert fast == reference(text)
+
+
+def test_shared_data_is_there() -> None:
+    assert Path(SHARED / "corpora" / "large.bib").is_file()
