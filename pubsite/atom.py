@@ -12,9 +12,11 @@ carry at all (control codes pasted from PDFs) are removed first.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from .config import Config
@@ -76,6 +78,14 @@ def _feed_author(config: Config) -> str:
     if config.profile and config.profile.name:
         return config.profile.name
     return config.owner[0] if config.owner else config.page_title
+
+
+def feed_href(config: Config) -> str | None:
+    """Where the standalone page links its feed: the feed's path relative to the page's folder."""
+    if not config.feed:
+        return None
+    page_dir = os.path.dirname(config.output) if config.output not in (None, "-") else "."
+    return Path(os.path.relpath(config.feed, page_dir or ".")).as_posix()
 
 
 def to_atom(site: Site, config: Config) -> str:

@@ -38,6 +38,8 @@ _MACRO_OF_MONTH = dict(enumerate(MONTH_MACROS, 1))
 
 def _balanced(value: str) -> str:
     """Drop unmatched braces, counted as BibTeX counts them, so the block always parses."""
+    if "{" not in value and "}" not in value:
+        return value
     out: list[str] = []
     open_at: list[int] = []
     for char in value:

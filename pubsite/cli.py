@@ -94,6 +94,8 @@ def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="schema.org JSON-LD in the standalone page (default: on)."),
         click.option("--lang", default=None, help="Language of the standalone page (default: en)."),
         click.option("--site-url", default=None, help="Public URL of the page, for Atom ids and absolute links."),
+        click.option("--feed", type=click.Path(dir_okay=False), default=None,
+                     help="Also write an Atom feed of news and publications here (linked from the page)."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -128,6 +128,8 @@ class Config:
     json_ld: bool = True
     #: Absolute URL of the published page, for Atom ids and absolute links.
     site_url: str = ""
+    #: Also write an Atom feed here, linked from the standalone page.
+    feed: str | None = None
     #: The config file read, if any (for messages).
     source: str | None = None
 
@@ -155,10 +157,10 @@ _BOOL_KEYS = {"selected_only", "strict", "show_bibtex", "show_abstract", "show_a
 _INT_KEYS = {"news_limit", "max_authors", "year_from", "year_to"}
 _TABLE_KEYS = {"venues", "marks", "venue_colors", "coauthors", "profile"}
 _STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - _TABLE_KEYS - {
-    "source", "news", "output", "inject"
+    "source", "news", "output", "inject", "feed"
 }
 _KNOWN = {f.name for f in fields(Config)} - {"source"}
-_PATH_KEYS = ("bib", "news", "output", "template_dir", "inject")
+_PATH_KEYS = ("bib", "news", "output", "template_dir", "inject", "feed")
 
 
 def _suggest(key: str, known: set[str]) -> str:
@@ -212,7 +214,7 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
                 bad(key, f"'{key}' must be a whole number >= 0")
             else:
                 out[key] = value
-        elif key in ("news", "output", "inject"):
+        elif key in ("news", "output", "inject", "feed"):
             if value is not False and not isinstance(value, str):
                 bad(key, f"'{key}' must be a path (or false)")
             else:

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .atom import feed_href
 from .authorlist import author_runs
 from .bibtex import to_bibtex
 from .colors import text_on
@@ -88,6 +89,7 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
         "selected": [p for p in pubs if p.selected] if config.show_selected else [],
         "json_ld": _json_ld(pubs, config),
         "profile_bio": _profile_bio(config),
+        "feed_href": feed_href(config) if config.format == "page" else None,
         "news": list(site.news),
         "legend": sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0])),
         "config": config,

@@ -19,6 +19,7 @@ from .config import Config
 from .errors import ConfigError, PubsiteError
 from .inject import find_regions, front_matter, inject
 from .model import Site
+from .atom import to_atom
 from .render import CSS_FILE, render, stylesheet
 
 #: Formats whose text ends up inside another generator's page.
@@ -92,5 +93,10 @@ def planned(site: Site, config: Config) -> tuple[Output, ...]:
         main = Output(target, text)
     if config.css == "file" and config.format in STYLED and main.path is not None:
         files.append(_stylesheet_beside(main.path, config.template_dir))
+    if config.feed and config.format != "atom":
+        if main.path is not None and os.path.abspath(config.feed) == os.path.abspath(main.path):
+            raise ConfigError("the feed and the output are the same file; give the feed its own name")
+        # Written before the page so the page never links to a feed not yet there.
+        files.append(Output(config.feed, to_atom(site, config)))
     files.append(main)
     return tuple(files)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
+from pubsite.cli import cli
 from pubsite.config import Config
 from pubsite.site import render_site
 
@@ -175,3 +178,37 @@ def test_characters_xml_cannot_carry_are_dropped() -> None:
     xml = to_atom(Site(publications=(pub,), news=()), Config())
     entry = ET.fromstring(xml).find(f"{ATOM}entry")
     assert entry is not None and entry.findtext(f"{ATOM}title") == "Controlchars"
+
+
+def test_feed_beside_the_page(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "p.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "news.yaml").write_text(NEWS, encoding="utf-8")
+    args = ["render", "--bib", str(tmp_path / "p.bib"), "--news", str(tmp_path / "news.yaml"),
+            "--format", "page", "-o", str(tmp_path / "site" / "index.html"),
+            "--feed", str(tmp_path / "site" / "feeds" / "atom.xml"), "-q"]
+    (tmp_path / "site" / "feeds").mkdir(parents=True)
+    result = runner.invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    (link,) = [e for e in dom(page).iter("link") if e.get("rel") == "alternate"]
+    assert link.get("type") == "application/atom+xml" and link.get("href") == "feeds/atom.xml"
+    feed_text = (tmp_path / "site" / "feeds" / "atom.xml").read_text(encoding="utf-8")
+    assert len(ET.fromstring(feed_text).findall(f"{ATOM}entry")) == 4
+    # --check sees a stale feed like any other output.
+    assert runner.invoke(cli, args + ["--check"]).exit_code == 0
+    (tmp_path / "site" / "feeds" / "atom.xml").write_text(feed_text.replace("Old", "Older"), encoding="utf-8")
+    assert runner.invoke(cli, args + ["--check"]).exit_code == 1
+
+
+def test_feed_cannot_overwrite_the_output(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "p.bib").write_text(BIB, encoding="utf-8")
+    out = str(tmp_path / "index.html")
+    result = runner.invoke(cli, ["render", "--bib", str(tmp_path / "p.bib"), "--format", "page", "-o", out,
+                                 "--feed", out])
+    assert result.exit_code == 2 and "the feed and the output are the same file" in result.output
+    assert not (tmp_path / "index.html").exists()
+
+
+def test_no_feed_link_without_a_feed(tmp_path: Path) -> None:
+    html = render_bib(tmp_path, "@misc{k, title={T}, year=2020}", format="page").text
+    assert list(dom(html).iter("link")) == []
