@@ -315,19 +315,29 @@ def serve(config_path: str | None = None, overrides: Mapping[str, Any] | None = 
             report(line)
         thread.start()
         ready(server.url)
+        polling = False
         while not stop.is_set():
             plan = preview.plan
-            for changes in watchfiles.watch(*plan.folders, watch_filter=plan.accepts, recursive=False,
-                                            debounce=300, rust_timeout=RECHECK_MS, yield_on_timeout=True,
-                                            stop_event=stop):
-                if not changes and not preview.stale():
-                    continue
-                names = sorted({os.path.relpath(path) for _, path in changes}) or ["a watched file"]
-                report(f"rebuilding: {', '.join(names)} changed")
-                for line in preview.rebuild().lines:
-                    report(line)
-                if preview.plan != plan:
-                    break  # the config now names other files: watch those
+            try:
+                for changes in watchfiles.watch(*plan.folders, watch_filter=plan.accepts, recursive=False,
+                                                debounce=300, rust_timeout=RECHECK_MS, yield_on_timeout=True,
+                                                stop_event=stop, force_polling=polling or None):
+                    if not changes and not preview.stale():
+                        continue
+                    names = sorted({os.path.relpath(path) for _, path in changes}) or ["a watched file"]
+                    report(f"rebuilding: {', '.join(names)} changed")
+                    for line in preview.rebuild().lines:
+                        report(line)
+                    if preview.plan != plan:
+                        break  # the config now names other files: watch those
+            except FileNotFoundError:
+                preview.rebuild()  # a watched folder vanished meanwhile: plan again
+            except OSError as exc:
+                if polling:
+                    raise
+                # Out of inotify watches, or a file system without change events.
+                report(f"cannot watch files ({exc}); polling for changes instead")
+                polling = True
     finally:
         server.shutdown()
         server.server_close()

@@ -219,3 +219,21 @@ def test_command_prints_the_url_and_stops_on_ctrl_c(site: Path) -> None:
         rest.append(lines.get())
     assert rest[-1:] == ["stopped\n"]
     assert "Traceback" not in "".join(rest)
+
+
+def test_falls_back_to_polling_when_files_cannot_be_watched(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    real = watchfiles.watch
+
+    def no_notify(*args: object, force_polling: bool | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        if not force_polling:
+            raise OSError(28, "inotify watch limit reached")
+        return real(*args, force_polling=force_polling, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", no_notify)
+    with running_preview() as running:
+        page = running.changes(_append("data/publications.bib", NEW_ENTRY))
+        assert _titles(page)[0] == "A Freshly Added Paper"
+    assert any(line.startswith("cannot watch files (") and line.endswith("polling for changes instead")
+               for line in running.lines)
