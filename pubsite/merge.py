@@ -157,6 +157,8 @@ class _Slot:
     span: tuple[int, int] | None = None
     raw: str = ""
     edited: bool = False
+    #: Added by this import (else: an entry of the target, even one whose text could not be located).
+    new: bool = False
 
 
 def read_source(path: str) -> tuple[Source, list[Problem]]:
@@ -412,7 +414,7 @@ class _Merger:
                 editor.remove("crossref")
             editor.changed.clear()
         fields = dict(editor.fields) if editor is not None else dict(entry.fields)
-        self._add_slot(_Slot(key, entry.type, fields, editor, None, entry.raw, edited=True))
+        self._add_slot(_Slot(key, entry.type, fields, editor, None, entry.raw, edited=True, new=True))
         self.outcomes.append(Outcome("added", key, entry.key, origin))
 
     # -- the new text ------------------------------------------------------
@@ -430,7 +432,7 @@ class _Merger:
         base = "".join(out)
         added = []
         for slot in self.slots:
-            if slot.span is None:
+            if slot.new:
                 text = slot.editor.render() if slot.editor is not None else slot.raw
                 added.append(text.replace("\r\n", "\n").replace("\n", newline))
         if not added:

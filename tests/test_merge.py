@@ -324,6 +324,8 @@ BROKEN_TARGETS = [
     (GOOD_ENTRY + "@article{broken,\n  title={Broken,\n  year={2020}\n}\n", "cannot parse entry"),
     # The same key twice: which one would an edit change?
     (GOOD_ENTRY + GOOD_ENTRY, "duplicate key 'good2020'"),
+    # A missing '=': the parser reads a repaired copy, whose text is not in the file.
+    (GOOD_ENTRY + "@article{slip,\n  title{Slip},\n  year={2020}\n}\n", "'=' missing after field 'title'"),
 ]
 
 
@@ -332,7 +334,7 @@ def first_problem_line(text: str) -> int:
     return min(p.line for p in bib.parse_text(text, "t.bib")[1])
 
 
-@pytest.mark.parametrize("text, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key"])
+@pytest.mark.parametrize("text, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key", "equals"])
 def test_target_that_does_not_parse_is_refused(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "p.bib"
     path.write_text(text)
@@ -343,13 +345,15 @@ def test_target_that_does_not_parse_is_refused(tmp_path: Path, text: str, messag
     assert path.read_text() == text
 
 
-@pytest.mark.parametrize("text, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key"])
+@pytest.mark.parametrize("text, message", BROKEN_TARGETS, ids=["comma", "brace", "dup-key", "equals"])
 def test_force_merges_around_the_broken_part(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "p.bib"
     path.write_text(text)
     plan = import_files(str(path), [export("arxiv.bib")], force=True)
     assert plan.count("added") == 8
-    assert path.read_text().startswith(text.rstrip("\n") + "\n\n@misc{he2023debertav3")
+    new = path.read_text()
+    assert new.startswith(text.rstrip("\n") + "\n\n@misc{he2023debertav3")
+    assert new.count("@") == text.count("@") + 8
     assert [p.line for p in plan.problems if message in p.message] == [first_problem_line(text)]
 
 
