@@ -28,10 +28,21 @@ _GLYPHS = {
     "\\P": "¶", "\\star": "⋆", "\\#": "#",
 }
 _BRACES_ONLY = re.compile(r"[\\$~&]|--|``|''")
+# A caret or tilde typed as an accent on nothing (``{\^{}}``): pylatexenc drops it.
+_BARE_ACCENT = re.compile(r"\\([\^~])\{\}")
+# ``{\"\{o}}``: an accent typed on an escaped brace, meant for the letter after it.
+_ACCENT_ON_BRACE = re.compile(r"(\\[\"'`^~=.uvHcrbdk])\\\{")
+# DBLP exports math as escaped text (``{\textdollar}{\textbackslash}mathrm...``);
+# once decoded it is LaTeX again, and is decoded a second time.
+_MATH_DEBRIS = re.compile(r"\$[^$]*\\[A-Za-z][^$]*\$")
+_MATH = re.compile(r"\$[^$]+\$|\\\(.+?\\\)")
+_SCRIPT = re.compile(r"([\^_])(?:\{((?:\\mbox\{)?[0-9+\-=()ni]+\}?)\}|([0-9]))")
+_SUPERSCRIPTS = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 
 _converter = None
 _KEEP_ARGUMENT = ("texttt", "textsf", "textup", "textmd", "textsl", "textnormal", "mbox", "hbox",
-                  "text", "url")
+                  "fbox", "text", "url")
 
 
 def _latex_to_text(text: str) -> str:
@@ -59,6 +70,22 @@ def _superscript(match: re.Match[str]) -> str:
     return _GLYPHS.get(token.strip(), token.strip())
 
 
+def _script(match: re.Match[str]) -> str:
+    """``^{0}`` as ``⁰`` and ``_2`` as ``₂``: how the formula reads once the markup is gone."""
+    body = match.group(2) or match.group(3)
+    body = body.replace("\\mbox{", "").replace("}", "")
+    table = _SUPERSCRIPTS if match.group(1) == "^" else _SUBSCRIPTS
+    if not body or any(ord(c) not in table for c in body):
+        return match.group(0)
+    return body.translate(table)
+
+
+def _scripts_in_math(text: str) -> str:
+    if "^" not in text and "_" not in text:
+        return text
+    return _MATH.sub(lambda m: _SCRIPT.sub(_script, m.group(0)), text)
+
+
 @lru_cache(maxsize=65536)
 def decode(text: str) -> str:
     """Return ``text`` as plain Unicode with whitespace collapsed.
@@ -80,12 +107,22 @@ def decode(text: str) -> str:
     if not _BRACES_ONLY.search(text):
         return _SPACE.sub(" ", text.replace("{", "").replace("}", "")).strip()
     text = _SUPER.sub(_superscript, text)
+    text = _BARE_ACCENT.sub(lambda m: "^" if m.group(1) == "^" else r"\textasciitilde{}", text)
+    text = _ACCENT_ON_BRACE.sub(r"\1{", text)
+    out = _to_text(_scripts_in_math(text))
+    if "$" in out and _MATH_DEBRIS.search(out):
+        out = _MATH_DEBRIS.sub(lambda m: _to_text(_scripts_in_math(m.group(0))), out)
+    if "&" in out:
+        # ACM double-escapes: ``\&\#38;`` decodes to the entity ``&#38;``.
+        out = _ENTITY.sub(lambda m: html.unescape(m.group(0)), out)
+    out = out.replace("\u00a0", " ")
+    return _SPACE.sub(" ", out).strip()
+
+
+def _to_text(text: str) -> str:
     try:
         # The common accents and macros without pylatexenc (same output, see fastlatex).
         out = to_text(text)
-        if out is None:
-            out = _latex_to_text(text)
+        return out if out is not None else _latex_to_text(text)
     except Exception:  # pylatexenc is lenient, but never let it take a render down
-        out = text.replace("{", "").replace("}", "")
-    out = out.replace("\u00a0", " ")
-    return _SPACE.sub(" ", out).strip()
+        return text.replace("{", "").replace("}", "")

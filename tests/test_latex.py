@@ -41,3 +41,31 @@ from pubsite.latex import decode
 )
 def test_decode(text: str, expected: str) -> None:
     assert decode(text) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        # DBLP's math in titles: boxes keep their text, scripts become Unicode.
+        (r"AC\({}^{\mbox{0}}\)[{\(\oplus\)}]", "AC⁰[⊕]"),
+        (r"$O(n^{2})$ and $H_2O$", "O(n²) and H₂O"),
+        (r"$x^{ab}$", "x^ab"),  # no Unicode for it: left readable
+        ("x^2 outside math", "x^2 outside math"),
+        # DBLP's other spelling of the same title: math escaped as text, decoded twice.
+        (r"{\textdollar}{\textbackslash}mathrm\{AC\}{\^{}}0[{\textbackslash}oplus]{\textdollar}", "AC⁰[⊕]"),
+        # An accent on nothing is the character itself.
+        (r"a {\^{}} b {\~{}} c", "a ^ b ~ c"),
+        # A typo seen in a real bib: the accent put on an escaped brace.
+        (r"J{\"\{o}}rg", "Jörg"),
+        # ACM's double escape of an ampersand, and its HTML entities.
+        (r"Needs \&\#38; Motivations", "Needs & Motivations"),
+        ("Responsible &amp; Inclusive", "Responsible & Inclusive"),
+        # Literal special characters stay literal.
+        (r"ASP\{f\}", "ASP{f}"),
+        (r"100\% of \$5", "100% of $5"),
+        (r"\emph{k}-SAT", "k-SAT"),
+        ("{{Tracking}} of {{Screen Time}}", "Tracking of Screen Time"),
+    ],
+)
+def test_decode_exporter_spellings(raw: str, shown: str) -> None:
+    assert decode(raw) == shown
