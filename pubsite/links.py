@@ -31,7 +31,10 @@ _ARXIV_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# doi.org and the resolvers exporters used before it (ACM's pre-2020 "doi.acm.org").
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.(?:org|acm\.org)/|doi:\s*)", re.IGNORECASE)
+# A publisher's landing page named by the DOI (".../doi/10.1089/x", ".../doi/abs/10.1002/y").
+_DOI_LANDING = re.compile(r"^https?://[^/]+/doi/(?:abs/|full/)?(10\.\d{4,9}/\S+?)/?$", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LATEX_ESCAPES = re.compile(r"\\([_%#&~$])")
 _URL_MACRO = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}")
@@ -137,7 +140,8 @@ def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
                 add("arxiv", label, f"https://arxiv.org/abs/{arxiv}")
             continue
         if kind == "doi":
-            if doi:
+            if doi and not (arxiv and doi.lower() == f"10.48550/arxiv.{arxiv}".lower()):
+                # DBLP gives preprints arXiv's own DOI: the [arXiv] button already goes there.
                 add("doi", label, f"https://doi.org/{doi}")
             continue
         value = fields.get(kind)
@@ -162,4 +166,10 @@ def _points_to_arxiv(urls: set[str], arxiv: str) -> bool:
 
 
 def _same_doi(value: str, doi: str | None) -> bool:
-    return doi is not None and normalize_doi(value) == doi
+    """A url that is the DOI again (through a resolver or the publisher's DOI landing page)."""
+    if doi is None:
+        return False
+    if normalize_doi(value) == doi:
+        return True
+    landing = _DOI_LANDING.match(clean_value(value))
+    return landing is not None and landing.group(1).lower() == doi.lower()

@@ -33,8 +33,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
 _DEFAULT_SOURCES = ("journal", "journaltitle", "booktitle", "howpublished", "publisher",
                     "institution", "school")
 
-_PROCEEDINGS = re.compile(r"^(?:in\s*:?\s+)?(?:proc(?:eedings|\.)?|companion proceedings)?\s*(?:of\s+)?(?:the\s+)?",
-                          re.IGNORECASE)
+_PROCEEDINGS = re.compile(r"^(?:in\s*:?\s+)?(?:(?:proc(?:eedings\b|\.|\b)|companion proceedings\b)\s*)?"
+                          r"(?:of\s+)?(?:the\s+)?", re.IGNORECASE)
 _ORDINAL = re.compile(
     r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
     r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
@@ -48,6 +48,12 @@ _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 _PREPRINT_KINDS = ("preprint",)
 # ``howpublished = {\url{...}}`` is a link, not a venue.
 _URLISH = re.compile(r"^\s*(?:\\url\s*\{|https?://)", re.IGNORECASE)
+# What an acronym of a venue looks like: "CNS", "ICSE-NIER", "MobiCom", "SIGMOD/PODS".
+_ACRONYM = r"[A-Z][A-Za-z0-9]*(?:[-/&+][A-Za-z0-9]+)*"
+# IEEE's "2020 IEEE Conference on Communications and Network Security (CNS)".
+_PAREN_ACRONYM = re.compile(rf"\(\s*({_ACRONYM})(?:\s+'?(?:19|20)?\d\d)?\s*\)\s*$")
+# DBLP's "Stabilization, Safety, and Security ... - 13th International Symposium, SSS 2011, Grenoble, ...".
+_DBLP_ACRONYM = re.compile(rf",\s+({_ACRONYM})\s+(?:19|20)\d\d\s*(?:,|\.|$)")
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,35 @@ def raw_venue(entry_type: str, fields: Mapping[str, str]) -> str | None:
     return decode(fields[name]) if name else None
 
 
+def _acronym(text: str) -> str | None:
+    """The short name a venue string carries itself, when the table does not know the venue.
+
+    >>> _acronym("2020 IEEE Conference on Communications and Network Security (CNS)")
+    'CNS'
+    >>> _acronym("Proceedings of ACL (Volume 1: Long Papers)") is None
+    True
+    """
+    for pattern in (_PAREN_ACRONYM, _DBLP_ACRONYM):
+        match = pattern.search(text)
+        if match:
+            word = match.group(1)
+            if sum(c.isupper() for c in word) >= 2 and len(word) <= 16:
+                return word
+    return None
+
+
+def _dblp_name(text: str) -> str:
+    """DBLP's "Name, ACRONYM YEAR, Place, Dates. Proceedings" cut to the name."""
+    match = _DBLP_ACRONYM.search(text)
+    return text[:match.start()] if match else text
+
+
+def _arxiv_eprint(fields: Mapping[str, str]) -> bool:
+    """arXiv's own export (``@misc`` + ``eprint`` + ``archivePrefix``) names no venue at all."""
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    return prefix == "arxiv" and bool((fields.get("eprint") or "").strip())
+
+
 def clean_name(text: str) -> str:
     """Strip "Proceedings of the 40th", years and a trailing "(ABBR 'YY)" from a venue.
 
@@ -88,7 +123,7 @@ def clean_name(text: str) -> str:
     >>> clean_name("33rd USENIX Security Symposium (USENIX Security 24)")
     'USENIX Security Symposium'
     """
-    name = _PROCEEDINGS.sub("", text.strip(), count=1)
+    name = _PROCEEDINGS.sub("", _dblp_name(text.strip()), count=1)
     name = _ORDINAL.sub("", name, count=1)
     while True:
         stripped = _TRAILING_PAREN.sub("", name)
@@ -112,6 +147,8 @@ def venue_of(entry_type: str, fields: Mapping[str, str], aliases: Mapping[str, s
     An explicitly empty ``abbr = {}`` means "show no short name".
     """
     raw = raw_venue(entry_type, fields)
+    if raw is None and not fields.get("venue") and _arxiv_eprint(fields):
+        raw = "arXiv"
     own_name = decode(fields["venue"]) if fields.get("venue") else None
     own_short: str | None = None
     explicit_none = False
@@ -129,7 +166,7 @@ def venue_of(entry_type: str, fields: Mapping[str, str], aliases: Mapping[str, s
             known = match_venue(probe, aliases)
             if known is not None:
                 break
-    short = own_short or (known.short if known else None)
+    short = own_short or (known.short if known else None) or (_acronym(raw) if raw else None)
     if explicit_none:
         short = None
     if own_name:

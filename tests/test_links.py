@@ -39,6 +39,7 @@ def test_safe_url(value: str, expected: str | None) -> None:
         ("https://doi.org/10.1145/3544548.3580875", "10.1145/3544548.3580875"),
         ("http://dx.doi.org/10.1109/ICMA.2017.8015871", "10.1109/ICMA.2017.8015871"),
         ("doi:10.1000/xyz", "10.1000/xyz"),
+        ("http://doi.acm.org/10.1145/2638728.2638793", "10.1145/2638728.2638793"),
         ("10.1007/978-3-030-1\\_29", "10.1007/978-3-030-1_29"),
         ("not a doi", None),
     ],
@@ -110,9 +111,27 @@ def test_pdf_on_arxiv_makes_no_second_arxiv_button() -> None:
     assert links.arxiv == "2004.09125"
 
 
-def test_url_equal_to_doi_is_not_repeated() -> None:
-    links = links_of({"doi": "10.1145/1", "url": "https://doi.org/10.1145/1"}, "/", lambda message, code: None)
-    assert [l.label for l in links.all] == ["DOI"]
+@pytest.mark.parametrize(
+    "fields, labels",
+    [
+        ({"doi": "10.1145/1", "url": "https://doi.org/10.1145/1"}, ["DOI"]),
+        # ACM's pre-2020 resolver and publishers' DOI landing pages are the DOI again.
+        ({"doi": "10.1145/2638728.2638793", "url": "http://doi.acm.org/10.1145/2638728.2638793"}, ["DOI"]),
+        ({"doi": "10.1089/cyber.2016.0758", "url": "https://www.liebertpub.com/doi/10.1089/cyber.2016.0758"},
+         ["DOI"]),
+        ({"doi": "10.1002/sres.2169", "url": "https://onlinelibrary.wiley.com/doi/abs/10.1002/sres.2169"}, ["DOI"]),
+        # A PDF, or a page of another paper, is not.
+        ({"doi": "10.1145/1", "url": "https://dl.acm.org/doi/pdf/10.1145/1"}, ["DOI", "link"]),
+        ({"doi": "10.1145/1", "url": "https://www.liebertpub.com/doi/10.1145/12"}, ["DOI", "link"]),
+        # DBLP gives a preprint arXiv's DOI: one [arXiv] button, the DOI still known.
+        ({"doi": "10.48550/ARXIV.2408.03465", "eprint": "2408.03465", "eprinttype": "arXiv"}, ["arXiv"]),
+        ({"doi": "10.48550/arXiv.2408.03465", "eprint": "2408.03466", "eprinttype": "arXiv"}, ["arXiv", "DOI"]),
+    ],
+)
+def test_url_equal_to_doi_is_not_repeated(fields: dict[str, str], labels: list[str]) -> None:
+    links = links_of(fields, "/", lambda message, code: None)
+    assert [l.label for l in links.all] == labels
+    assert links.doi is not None
 
 
 def test_bad_doi_warns() -> None:

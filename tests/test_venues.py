@@ -18,6 +18,13 @@ from pubsite.venues import Venue, clean_name, display, raw_venue, venue_of
         ("Journal of Stuff", "Journal of Stuff"),
         ("Interspeech 2020", "Interspeech"),
         ("IEEE Transactions on Signal Processing", "IEEE Transactions on Signal Processing"),
+        # "Proc" is only "Proceedings" as a word of its own.
+        ("Procedia computer science", "Procedia computer science"),
+        ("Process Safety Progress", "Process Safety Progress"),
+        # DBLP's "Name, ACRONYM YEAR, Place, Dates. Proceedings".
+        ("Stabilization, Safety, and Security of Distributed Systems - 13th International Symposium, "
+         "SSS 2011, Grenoble, France, October 10-12, 2011. Proceedings",
+         "Stabilization, Safety, and Security of Distributed Systems - International Symposium"),
     ],
 )
 def test_clean_name(text: str, expected: str) -> None:
@@ -80,3 +87,45 @@ def test_config_aliases_and_names_win_over_table() -> None:
 def test_unknown_venue_is_cleaned_with_no_short_name() -> None:
     venue = venue_of("inproceedings", {"booktitle": "Proceedings of the 3rd Workshop on Obscure Things"}, {}, {})
     assert (venue.name, venue.short, venue.kind) == ("Workshop on Obscure Things", None, None)
+
+
+@pytest.mark.parametrize(
+    "booktitle, name, short",
+    [
+        # A venue the table does not know keeps the acronym its own spelling gives.
+        ("2020 IEEE Conference on Communications and Network Security (CNS)",
+         "IEEE Conference on Communications and Network Security", "CNS"),
+        ("2023 IEEE/ACM 45th International Conference on Software Engineering: New Ideas and Emerging "
+         "Results (ICSE-NIER)", "IEEE/ACM International Conference on Software Engineering: New Ideas and "
+         "Emerging Results", "ICSE-NIER"),
+        ("Stabilization, Safety, and Security of Distributed Systems - 13th International Symposium, "
+         "SSS 2011, Grenoble, France, October 10-12, 2011. Proceedings",
+         "Stabilization, Safety, and Security of Distributed Systems - International Symposium", "SSS"),
+        # Not acronyms: a volume note, a single capital, a lower-case word.
+        ("Proceedings of the 61st Annual Meeting of the Foo Society (Volume 1: Long Papers)",
+         "Annual Meeting of the Foo Society", None),
+        ("Workshop on Things (A)", "Workshop on Things", None),
+        ("Workshop on Things (online)", "Workshop on Things", None),
+    ],
+)
+def test_unknown_venue_keeps_its_own_acronym(booktitle: str, name: str, short: str | None) -> None:
+    venue = venue_of("inproceedings", {"booktitle": booktitle}, {}, {})
+    assert (venue.name, venue.short) == (name, short)
+
+
+@pytest.mark.parametrize(
+    "fields, preprint",
+    [
+        # arXiv's own export: @misc with eprint + archivePrefix and no venue field.
+        ({"eprint": "2111.09543", "archiveprefix": "arXiv", "primaryclass": "cs.CL"}, True),
+        ({"eprint": "1412.2970", "eprinttype": "arXiv", "eprintclass": "math-ph"}, True),
+        # A published paper that also gives its eprint stays at its venue.
+        ({"eprint": "2111.09543", "archiveprefix": "arXiv", "journal": "Journal of Stuff"}, False),
+        # bioRxiv's eprint is a PDF URL, PubMed's an id: neither makes an arXiv preprint.
+        ({"eprint": "12345", "eprinttype": "pubmed"}, False),
+    ],
+)
+def test_arxiv_export_without_venue_is_an_arxiv_preprint(fields: dict[str, str], preprint: bool) -> None:
+    venue = venue_of("misc", fields, {}, {})
+    assert venue.is_preprint is preprint
+    assert (venue.short == "arXiv") is preprint
