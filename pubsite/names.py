@@ -24,7 +24,7 @@ from typing import NamedTuple
 from .latex import decode
 from .model import Author
 
-__all__ = ["Owners", "fold", "parse_authors", "split_name", "strip_marks"]
+__all__ = ["Owners", "comma_separated", "fold", "parse_authors", "split_name", "strip_marks"]
 
 # Bidi controls, zero-width characters and soft hyphens: copy-pasted from PDFs
 # and web pages, invisible on screen, but they break equality and splitting.
@@ -376,18 +376,76 @@ def _is_et_al(piece: str) -> bool:
     return bare in _ET_AL or (not bare and ".." in "".join(piece.split()))
 
 
+_INITIALS = re.compile(r"^(?:[A-Z]\.?[\s\-]*)+$")
+_LEADING_AMPERSAND = re.compile(r"^(?:\\&|&)\s*")
+
+
+def _comma_list(piece: str) -> tuple[list[str], bool] | None:
+    """Names of a list typed with commas instead of "and", or None when BibTeX's reading stands.
+
+    JabRef keeps hand-typed "Morten O. Alver, Nizar N. Batada, et al."; old
+    bibs hold "Marchi, E., Siniscalchi, S.M., Cumani, S." and "A. Itti, G.
+    Rees, and J. Tsotsos".  BibTeX would read each as one person with a long
+    given name.  Only shapes that cannot be a single name are read as lists:
+    BibTeX's own "von Last, Jr, First" (a suffix in the middle or at the end)
+    and "Zeng,, Zhihong" (an empty part) keep their meaning.
+    """
+    mask = _mask(piece)
+    if "," not in mask:
+        return None
+    cuts = [i for i, c in enumerate(mask) if c == ","]
+    secs = [piece[a + 1:b].strip() for a, b in zip([-1] + cuts, cuts + [len(piece)])]
+    trailing = not secs[-1]
+    if trailing:
+        secs.pop()
+    et_al = bool(secs) and _is_et_al(secs[-1])
+    if et_al:
+        secs.pop()
+    secs = [_LEADING_AMPERSAND.sub("", s) for s in secs]
+    if not secs or any(not s for s in secs):
+        return None
+    if et_al or trailing and len(secs) > 1:
+        pass
+    elif len(secs) < 3 or len(secs) == 3 and any(all(_is_suffix(w, True) for w in s.split()) for s in secs[1:]):
+        return None
+    plain = [s.replace("{", "").replace("}", "") for s in secs]
+    if len(secs) % 2 == 0 and all(_INITIALS.match(s) for s in plain[1::2]) \
+            and not any(_INITIALS.match(s) for s in plain[0::2]):
+        return [f"{secs[i]}, {secs[i + 1]}" for i in range(0, len(secs), 2)], et_al
+    if len(secs) == 1 or all(len(s.split()) >= 2 for s in secs):
+        return secs, et_al
+    return None
+
+
 @lru_cache(maxsize=16384)
-def _parse_field(value: str) -> tuple[tuple[_Name, ...], bool]:
+def _parse_field(value: str) -> tuple[tuple[_Name, ...], bool, bool]:
+    """(names, et al., whether commas stood for "and" somewhere)."""
     names: list[_Name] = []
-    et_al = False
+    et_al = commas = False
     for piece in _split_and(_balance(_INVISIBLE.sub("", value))):
         if _is_et_al(piece):
             et_al = True
             continue
-        name = _parse_name(piece)
-        if any(c.isalnum() for c in name.given + name.family):  # not a stray "~" or "-"
-            names.append(name)
-    return tuple(names), et_al
+        listed = _comma_list(piece)
+        if listed is not None:
+            commas = True
+            et_al = et_al or listed[1]
+            parts = listed[0]
+        else:
+            parts = [piece]
+        for part in parts:
+            name = _parse_name(part)
+            if any(c.isalnum() for c in name.given + name.family):  # not a stray "~" or "-"
+                names.append(name)
+    return tuple(names), et_al, commas
+
+
+def comma_separated(value: str) -> bool:
+    """True when a name list used commas where BibTeX needs "and" (worth a warning: BibTeX misreads it)."""
+    try:
+        return bool(value) and _parse_field(value)[2]
+    except Exception:
+        return False
 
 
 def _fallback(value: str) -> tuple[tuple[_Name, ...], bool]:
@@ -410,7 +468,7 @@ def parse_authors(
     if not value or not isinstance(value, str):
         return (), False
     try:
-        names, et_al = _parse_field(value)
+        names, et_al, _ = _parse_field(value)
     except Exception:
         names, et_al = _fallback(value)
     authors = []

@@ -15,7 +15,7 @@ from .errors import Problem
 from .latex import decode
 from .links import find_arxiv, links_of
 from .model import Publication, Status
-from .names import Owners, parse_authors
+from .names import Owners, comma_separated, parse_authors
 from .venues import Venue, display, venue_of
 
 _MONTHS = {name.lower(): index for index, name in enumerate(MONTH_MACROS.values(), 1)}
@@ -121,6 +121,10 @@ def build(entry: RawEntry, owners: Owners, *, aliases: Mapping[str, str],
     if author_field is None and entry.type in ("proceedings", "book", "collection"):
         author_field = fields.get("editor")
     authors, et_al = parse_authors(author_field or "", owners, _positions(fields.get("equal")))
+    for role in ("author", "editor"):
+        if fields.get(role) and comma_separated(fields[role]):
+            warn(f"{role} names are separated by commas, not 'and' (BibTeX reads them as one "
+                 "name); read as a list", "PS503")
     if not authors:
         warn("has no authors", "PS202")
     year, month, year_text = parse_year(fields)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pubsite.model import Author
-from pubsite.names import Owners, fold, parse_authors, split_name
+from pubsite.names import Owners, comma_separated, fold, parse_authors, split_name
 
 NOBODY = Owners()
 
@@ -135,6 +135,33 @@ FIELD_CASES = [
     ("A. Smith and …", ["A. Smith"], True),
     ("Smith, John\u202a and \u202aDoe, Jane", ["John Smith", "Jane Doe"], False),
 ]
+
+# Lists typed with commas instead of "and" (JabRef keeps them, old bibs are full
+# of them); BibTeX would read one person.  -> display names, et_al, reported?
+COMMA_CASES = [
+    ("Morten O. Alver, Nizar N. Batada, et al.", ["Morten O. Alver", "Nizar N. Batada"], True, True),
+    ("J.H.L. Hansen, L. Gavidia-Ceballos, J.F. Kaiser", ["J.H.L. Hansen", "L. Gavidia-Ceballos", "J.F. Kaiser"],
+     False, True),
+    ("Marchi, E., Siniscalchi, S.M., Cumani, S.", ["E. Marchi", "S.M. Siniscalchi", "S. Cumani"], False, True),
+    ("L. Itti, G. Rees, and J. Tsotsos", ["L. Itti", "G. Rees", "J. Tsotsos"], False, True),
+    (r"D. Kovarsky, J. Duchan, \& M. Maxwell", ["D. Kovarsky", "J. Duchan", "M. Maxwell"], False, True),
+    ("Smith, et al.", ["Smith"], True, True),
+    # BibTeX's own comma forms are not lists.
+    ("Fulton, James E., Jr.", ["James E. Fulton Jr."], False, False),
+    ("Bennett, Jr., Frank G.", ["Frank G. Bennett Jr."], False, False),
+    ("Zeng,, Zhihong and Pantic,, Maja", ["Zhihong Zeng", "Maja Pantic"], False, False),
+    ("{Barnes, Noble, and Co} and Doe, Jane", ["Barnes, Noble, and Co", "Jane Doe"], False, False),
+    ("James Glass, and Kenneth N. Stevens", ["James Glass", "Kenneth N. Stevens"], False, False),
+    # One comma between two full names is ambiguous ("van der Berg, Jan Peter"): BibTeX's reading stands.
+    ("Brinch Hansen, Per Ole", ["Per Ole Brinch Hansen"], False, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "names", "et_al", "reported"), COMMA_CASES)
+def test_comma_separated_lists(raw: str, names: list[str], et_al: bool, reported: bool) -> None:
+    authors, got_et_al = parse_authors(raw, NOBODY)
+    assert ([a.name for a in authors], got_et_al) == (names, et_al)
+    assert comma_separated(raw) is reported
 
 
 @pytest.mark.parametrize(("raw", "names", "et_al"), FIELD_CASES)
