@@ -1,8 +1,8 @@
 """Does the decoded text of a field say what its LaTeX meant?
 
 Decoding is lenient on purpose (a render must never fail on odd LaTeX), so
-mistakes vanish silently: a stray brace is dropped, ``\\mbox{A}`` and
-``\\LaTeX`` come out as nothing, an unknown command eats its argument.  This
+mistakes vanish silently: a stray brace is dropped, ``\\cite{A}`` and
+``\\label{B}`` come out as nothing, an unknown command eats its argument.  This
 module finds those cases for ``pubsite check`` by comparing the raw text with
 what :func:`pubsite.latex.decode` makes of it, so it follows the decoder: when
 the decoder learns a command, the warning goes away by itself.
@@ -68,7 +68,7 @@ def _unbalanced(raw: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _eats_argument(name: str) -> bool:
-    """True when the decoder loses the text of ``\\name{...}`` (``\\mbox``, ``\\cite``)."""
+    """True when the decoder loses the text of ``\\name{...}`` (``\\cite``, ``\\label``)."""
     return _letters(decode(f"\\{name}{{Zq}}")) != _letters("Zq")
 
 
@@ -88,8 +88,8 @@ def trouble(raw: str) -> str | None:
 
     >>> trouble("{GlueFL}: Reconciling") is None
     True
-    >>> print(trouble("A \\mbox{B} C"))
-    '\\mbox{B}' shows as nothing
+    >>> print(trouble("A \\cite{B} C"))
+    '\\cite{B}' shows as nothing
     >>> print(trouble("Cost of {Big-O"))
     a '{' is never closed
     """

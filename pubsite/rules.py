@@ -55,6 +55,7 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
     Rule("PS405", "warning", "a news `link` that is not one http(s), mailto or site-relative URL; dropped"),
     Rule("PS406", "warning", "a news link to a publication (`#key`) that does not exist"),
     Rule("PS502", "warning", "a syntax slip repaired the only way it reads (stray text, missing comma or `=`)"),
+    Rule("PS503", "warning", "names separated by commas instead of `and` (BibTeX reads one name); read as a list"),
 )}
 
 #: The BibTeX field an entry uses to silence rules for itself.

@@ -53,6 +53,7 @@ CASES = [
     ("PS405", NEWS, "- date: 2024-03", "link must be http(s)"),
     ("PS406", NEWS, "- date: 2024-02", "news link '#nosuchkey' points at no publication"),
     ("PS502", BIB, "title{Equals Sign Missing}", "'=' missing after field 'title'"),
+    ("PS503", BIB, "@article{commalist2022,", "author names are separated by commas"),
 ]
 #: Rules raised only while rendering pages, tested where they are raised.
 RENDER_ONLY: set[str] = set()
