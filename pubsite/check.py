@@ -22,7 +22,7 @@ from .config import Config
 from .errors import Problem, ProblemCounts
 from .latexlint import trouble
 from .links import arxiv_id
-from .matching import Identity, find_duplicates, identity
+from .matching import entry_identities, find_duplicates
 from .model import NewsItem, Publication
 from .names import Owners, fold, split_name
 from .rules import ENTRY_FIELD, RULES, Silencer, entry_rule_ids
@@ -47,8 +47,6 @@ SECTION_IDS = frozenset({"news", "publications"})
 _PAGES = frozenset({"publications", "publications.html", "index.html", ""})
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HREF = re.compile(r'<a href="([^"]*)"')
-#: Fields crossref may copy from a parent that identify the parent, not the child.
-_IDENTITY_KEEP = frozenset({"title", "author", "editor", "year", "date"})
 #: How alike (0-100) an author's name must be to the owner's to be named in a list with "et al.".
 _CLOSE = 80.0
 
@@ -162,24 +160,9 @@ def _arxiv_problems(entry: RawEntry) -> Iterator[Problem]:
         yield _problem(entry, "PS303", f"arxiv '{value}' is not an arXiv id (like 2212.01523 or cs/0112017)")
 
 
-def _own_fields(entry: RawEntry, parents: dict[str, RawEntry]) -> dict[str, str]:
-    """The entry's fields without the DOI, URL... it only inherited through ``crossref``.
-
-    Every paper of a proceedings volume would otherwise share the volume's DOI.
-    """
-    fields = entry.field_dict
-    parent = parents.get((entry.get("crossref") or "").strip().lower())
-    if parent is None:
-        return fields
-    inherited = set(parent.fields)
-    return {k: v for k, v in fields.items() if k in _IDENTITY_KEEP or (k, v) not in inherited}
-
-
 def _duplicate_papers(entries: Sequence[RawEntry], silencer: Silencer) -> Iterator[Problem]:
     """PS207 on the later entry of each pair, naming the earlier one's file and line."""
-    parents = {e.key.lower(): e for e in entries}
-    identities: list[Identity] = [identity(_own_fields(e, parents)) for e in entries]
-    for i, j, reason in find_duplicates(identities):
+    for i, j, reason in find_duplicates(entry_identities(entries)):
         first, second = entries[i], entries[j]
         if "PS207" in silencer.entry_ignores(first.path, first.line):
             continue  # either entry may declare the pair intended

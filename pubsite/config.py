@@ -84,6 +84,10 @@ class Config:
     venues: tuple[VenueSetting, ...] = ()
     #: Legend of author marks other than ``*`` (``"†" = "Corresponding author"``).
     marks: tuple[tuple[str, str], ...] = ()
+    #: Short venue names, most prominent first: orders entries of the same year and month.
+    venue_rank: tuple[str, ...] = ()
+    #: A preprint and its published version are shown once, as the published one with the arXiv link.
+    merge_preprints: bool = True
     #: Rule ids (``PS205``...) that ``check`` and ``render`` do not report.
     ignore: tuple[str, ...] = ()
     #: Language of the standalone page (``<html lang>``), for screen readers and hyphenation.
@@ -151,9 +155,9 @@ class Config:
         return {v.short: v.name for v in self.venues if v.name}
 
 
-_LIST_KEYS = {"bib", "owner", "ignore", "type_order", "types", "keywords"}
+_LIST_KEYS = {"bib", "owner", "ignore", "type_order", "types", "keywords", "venue_rank"}
 _BOOL_KEYS = {"selected_only", "strict", "show_bibtex", "show_abstract", "show_award", "show_preview",
-              "show_venue_badge", "show_selected", "owner_only", "json_ld"}
+              "show_venue_badge", "show_selected", "owner_only", "json_ld", "merge_preprints"}
 _INT_KEYS = {"news_limit", "max_authors", "year_from", "year_to"}
 _TABLE_KEYS = {"venues", "marks", "venue_colors", "coauthors", "profile"}
 _STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - _TABLE_KEYS - {

@@ -11,6 +11,7 @@ otherwise run on the owner's page.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable
 
 from .model import Link, Links
@@ -158,6 +159,19 @@ def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
         if name.startswith("url_") and fields[name].strip():
             add(name, name[4:].replace("_", " "), fields[name])
     return Links(pdf=pdf, arxiv=arxiv, doi=doi, code=code, all=tuple(found))
+
+
+def with_arxiv(links: Links, arxiv: str) -> Links:
+    """``links`` plus an arXiv id and its [arXiv] button in display order (a merged preprint's).
+
+    Nothing changes when the entry already names an arXiv id or links to that preprint.
+    """
+    if links.arxiv or _points_to_arxiv({link.url for link in links.all}, arxiv):
+        return links
+    button = Link("arxiv", dict(LINK_FIELDS)["arxiv"], f"https://arxiv.org/abs/{arxiv}")
+    before = [link for link in links.all if link.kind == "pdf"]
+    after = [link for link in links.all if link.kind != "pdf"]
+    return replace(links, arxiv=arxiv, all=(*before, button, *after))
 
 
 def _points_to_arxiv(urls: set[str], arxiv: str) -> bool:

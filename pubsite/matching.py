@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from .bib import RawEntry
 from .latex import decode
 from .links import find_arxiv, normalize_doi
 from .names import Owners, fold, parse_authors
@@ -63,6 +64,30 @@ def identity(fields: Mapping[str, str]) -> Identity:
         families=families,
         year=int(year_match.group(0)) if year_match else None,
     )
+
+
+#: Fields crossref may copy from a parent that identify the parent, not the child.
+_IDENTITY_KEEP = frozenset({"title", "author", "editor", "year", "date"})
+
+
+def own_fields(entry: RawEntry, parents: Mapping[str, RawEntry]) -> dict[str, str]:
+    """The entry's fields without the DOI, URL... it only inherited through ``crossref``.
+
+    Every paper of a proceedings volume would otherwise share the volume's DOI.
+    ``parents`` maps lower-cased keys to entries.
+    """
+    fields = entry.field_dict
+    parent = parents.get((entry.get("crossref") or "").strip().lower())
+    if parent is None:
+        return fields
+    inherited = set(parent.fields)
+    return {k: v for k, v in fields.items() if k in _IDENTITY_KEEP or (k, v) not in inherited}
+
+
+def entry_identities(entries: Sequence[RawEntry]) -> list[Identity]:
+    """The identity of each entry of a bibliography, crossref-inherited identifiers left out."""
+    parents = {e.key.lower(): e for e in entries}
+    return [identity(own_fields(e, parents)) for e in entries]
 
 
 def titles_match(a: str, b: str) -> bool:

@@ -1,14 +1,16 @@
 """Display order of publications: a total, stable order so output is byte-identical.
 
 Year descending, then month descending (unknown month after known months of
-the same year), then venue, then title, then key as the final tie-break.
+the same year), then the configured venue rank (``venue_rank``: ranked venues
+first, in the order given), then venue, then title, then key as the final
+tie-break.
 Entries with a non-numeric year ("forthcoming") come first, as upcoming work;
 entries with no year at all come last.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from .model import Publication
 
@@ -28,7 +30,8 @@ _ENTRY_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def sort_key(pub: Publication) -> tuple[object, ...]:
+def sort_key(pub: Publication, rank: Mapping[str, int] | None = None) -> tuple[object, ...]:
+    """``rank`` maps case-folded short venue names to their place; unranked venues come after."""
     if pub.year is not None:
         band, year = 1, -pub.year
     elif pub.year_text:
@@ -36,13 +39,17 @@ def sort_key(pub: Publication) -> tuple[object, ...]:
     else:
         band, year = 2, 0
     month = -(pub.month or 0) if pub.month else 1
+    ranked = rank.get((pub.venue_short or "").casefold(), len(rank)) if rank else 0
     venue = (pub.venue_line or "").casefold()
-    return (band, year, month, venue, pub.title.casefold(), pub.key)
+    return (band, year, month, ranked, venue, pub.title.casefold(), pub.key)
 
 
-def ordered(pubs: Iterable[Publication]) -> list[Publication]:
-    """Publications in display order."""
-    return sorted(pubs, key=sort_key)
+def ordered(pubs: Iterable[Publication], venue_rank: Sequence[str] = ()) -> list[Publication]:
+    """Publications in display order; ``venue_rank`` lists short venue names, most prominent first."""
+    rank: dict[str, int] = {}
+    for place, short in enumerate(venue_rank):
+        rank.setdefault(short.strip().casefold(), place)
+    return sorted(pubs, key=lambda pub: sort_key(pub, rank))
 
 
 def type_key(pub: Publication) -> str:

@@ -12,6 +12,7 @@ from typing import Callable
 from . import bib
 from .bib import RawEntry
 from .config import Config
+from .dedupe import merge_duplicates
 from .errors import Problem, ProblemCounts
 from .extras import enrich
 from .filters import select
@@ -65,10 +66,11 @@ def build_publications(config: Config, progress: Progress | None = None,
                        ) -> tuple[list[Publication], list[Problem]]:
     """Every entry of the configured bib files that has something to show, in display order."""
     built, problems = build_entries(config, progress)
-    pubs = [pub for _, pub in built if pub is not None]
+    pubs, duplicates = merge_duplicates([(entry, pub) for entry, pub in built if pub is not None],
+                                        config.merge_preprints)
     pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
-    problems = Silencer(config.ignore, [entry for entry, _ in built])(problems + extra_problems)
-    return ordered(select(pubs, config)), problems
+    problems = Silencer(config.ignore, [entry for entry, _ in built])(problems + duplicates + extra_problems)
+    return ordered(select(pubs, config), config.venue_rank), problems
 
 
 def load_all_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:

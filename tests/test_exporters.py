@@ -46,7 +46,7 @@ def rendered(name: str, owner: list[str]) -> dict[str, Any]:
     result = render_site(Config(bib=(str(path),), news=None, owner=tuple(owner), format="json"))
     return {
         "owner": owner,
-        "problems": [str(p)[len(str(path)) + 1:] for p in result.problems],
+        "problems": [str(p)[len(str(path)) + 1:].replace(str(path), path.name) for p in result.problems],
         "publications": [record(p) for p in json.loads(result.text)["publications"]],
     }
 

@@ -303,6 +303,13 @@ def test_fold(raw: str, expected: str) -> None:
     assert fold(raw) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_fold_ascii_shortcut_agrees_with_unicode_path(text: str) -> None:
+    # "é" sends the text down the Unicode path, where it folds to "e".
+    assert fold(text + "é") == fold(text + "e")
+
+
 @pytest.mark.parametrize(("raw", "parts"), [
     ("He, Shiqi", ("Shiqi", "He", "")),
     ("Shiqi He", ("Shiqi", "He", "")),
