@@ -79,6 +79,8 @@ def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
         _switch("preview", "Thumbnail from the preview field (default: shown)."),
         _switch("venue_badge", "Badge with the venue's short name (default: hidden)."),
         _switch("selected", "'Selected publications' section before the full list (default: hidden)."),
+        click.option("--preview-base", default=None,
+                     help="URL prefix for preview fields naming a bare file (default: /assets/img/publication_preview/)."),
         click.option("--max-authors", type=click.IntRange(min=0), default=None,
                      help="Fold author lists after N names, the owner always shown (0: never; default 10)."),
         click.option("--type-order", "type_order", multiple=True, type=click.Choice(TYPE_KEYS),

@@ -103,9 +103,12 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
 
 
 def badge_style(short: str, config: Config) -> str:
-    """Inline colours of a venue badge the user gave a colour to ('' when none)."""
+    """Inline colours of a venue badge the user gave a colour to ('' when none).
+
+    Matched without case: ``[venue_colors] icml`` is meant for "ICML".
+    """
     for name, color in config.venue_colors:
-        if name == short:
+        if name.casefold() == short.casefold():
             return f"background-color:{color};color:{text_on(color)}"
     return ""
 

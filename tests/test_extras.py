@@ -55,6 +55,22 @@ def seen_text(element: ET.Element, opened: bool = False) -> str:
     return " ".join("".join(parts).split())
 
 
+def runner_page(tmp_path: Path, *flags: str) -> ET.Element:
+    """The same site rendered through the command line, with ``flags``."""
+    from click.testing import CliRunner
+
+    from pubsite.cli import cli
+
+    (tmp_path / "cli.bib").write_text(ENTRY, encoding="utf-8")
+    (tmp_path / "cli.toml").write_text("", encoding="utf-8")  # not the config of wherever the tests run
+    (tmp_path / "cli.yaml").write_text("[]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["render", "--config", str(tmp_path / "cli.toml"), "--bib",
+                                      str(tmp_path / "cli.bib"), "--news", str(tmp_path / "cli.yaml"),
+                                      "--owner", "Shiqi He", "-q", *flags], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return dom(result.stdout)
+
+
 def page(tmp_path: Path, **settings: object) -> ET.Element:
     result = render_bib(tmp_path, ENTRY, **settings)
     return dom(result.text)
@@ -108,7 +124,7 @@ def test_venue_badge_is_off_by_default_and_shows_the_short_name(tmp_path: Path) 
     ("#0b6e4f", "#0b6e4f"), ("#FFD54F", "#ffd54f"), ("#f0f", "#ff00ff"), ("#777777", "#777777"),
 ])
 def test_venue_badge_colour_from_config_with_readable_text(tmp_path: Path, color: str, background: str) -> None:
-    (tmp_path / "pubsite.toml").write_text(f'show_venue_badge = true\n[venue_colors]\nMLSys = "{color}"\n')
+    (tmp_path / "pubsite.toml").write_text(f'show_venue_badge = true\n[venue_colors]\nmlsys = "{color}"\n')
     config = load_config(cwd=str(tmp_path))
     root = page(tmp_path, show_venue_badge=True, venue_colors=config.venue_colors)
     (badge,) = by_class(root, "pubsite-venue-badge")
@@ -136,6 +152,8 @@ def test_award_badge(tmp_path: Path, show: bool) -> None:
 @pytest.mark.parametrize("show", [True, False])
 def test_preview_thumbnail_is_lazy_with_alt_text(tmp_path: Path, show: bool) -> None:
     root = page(tmp_path, show_preview=show, preview_base="/img/previews/")
+    cli_page = runner_page(tmp_path, "--show-preview" if show else "--hide-preview", "--preview-base", "/img/previews/")
+    assert [i.get("src") for i in cli_page.iter("img")] == [i.get("src") for i in root.iter("img")]
     images = list(root.iter("img"))
     assert len(images) == (1 if show else 0)
     if show:

@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -180,7 +181,8 @@ def test_characters_xml_cannot_carry_are_dropped() -> None:
     assert entry is not None and entry.findtext(f"{ATOM}title") == "Controlchars"
 
 
-def test_feed_beside_the_page(tmp_path: Path, runner: CliRunner) -> None:
+def test_feed_beside_the_page(tmp_path: Path, runner: CliRunner, chdir: Callable[[Path], None]) -> None:
+    chdir(tmp_path)  # no pubsite.toml of the folder the tests run in
     (tmp_path / "p.bib").write_text(BIB, encoding="utf-8")
     (tmp_path / "news.yaml").write_text(NEWS, encoding="utf-8")
     args = ["render", "--bib", str(tmp_path / "p.bib"), "--news", str(tmp_path / "news.yaml"),
@@ -200,7 +202,9 @@ def test_feed_beside_the_page(tmp_path: Path, runner: CliRunner) -> None:
     assert runner.invoke(cli, args + ["--check"]).exit_code == 1
 
 
-def test_feed_cannot_overwrite_the_output(tmp_path: Path, runner: CliRunner) -> None:
+def test_feed_cannot_overwrite_the_output(tmp_path: Path, runner: CliRunner,
+                                          chdir: Callable[[Path], None]) -> None:
+    chdir(tmp_path)
     (tmp_path / "p.bib").write_text(BIB, encoding="utf-8")
     out = str(tmp_path / "index.html")
     result = runner.invoke(cli, ["render", "--bib", str(tmp_path / "p.bib"), "--format", "page", "-o", out,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -134,7 +135,8 @@ def test_filter_settings_are_checked(tmp_path: Path, text_: str, message: str | 
     assert f"pubsite.toml:1: {message}" in str(info.value)
 
 
-def test_cli_flags(tmp_path: Path, runner: CliRunner) -> None:
+def test_cli_flags(tmp_path: Path, runner: CliRunner, chdir: Callable[[Path], None]) -> None:
+    chdir(tmp_path)  # no pubsite.toml of the folder the tests run in
     bib = tmp_path / "p.bib"
     bib.write_text(BIB)
     args = ["render", "--bib", str(bib), "--news", str(tmp_path / "none.yaml"), "--owner", "Shiqi He", "-q",
@@ -159,7 +161,9 @@ def test_cli_flags(tmp_path: Path, runner: CliRunner) -> None:
     assert by_class(root, "pubsite-selected-list")
 
 
-def test_year_range_backwards_is_an_input_error(tmp_path: Path, runner: CliRunner) -> None:
+def test_year_range_backwards_is_an_input_error(tmp_path: Path, runner: CliRunner,
+                                                chdir: Callable[[Path], None]) -> None:
+    chdir(tmp_path)
     bib = tmp_path / "p.bib"
     bib.write_text(BIB)
     result = runner.invoke(cli, ["render", "--bib", str(bib), "--year-from", "2024", "--year-to", "2020"])
