@@ -21,67 +21,50 @@ from typing import Sequence
 from .bib import RawEntry
 from .errors import Problem
 from .links import with_arxiv
-from .matching import entry_identities, find_duplicates
+from .matching import authors_compatible, entry_identities, find_duplicates
 from .model import Publication
 
 #: Statuses of a version that supersedes a preprint of the same paper.
 _PUBLISHED = ("published", "to-appear")
 
 
-def _root(parent: list[int], item: int) -> int:
-    while parent[item] != item:
-        parent[item] = parent[parent[item]]
-        item = parent[item]
-    return item
-
-
 def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]],
                      merge_preprints: bool = True) -> tuple[list[Publication], list[Problem]]:
     """The publications to show, in input order, and a warning per duplicate pair.
 
-    In a group of entries that are one paper, preprints are dropped when a
-    published (or to-appear) version is there; each published version gets the
-    first preprint's arXiv id when it has none, and is ``selected`` if any
-    member was.  Groups of only preprints, or only published versions, stay
-    as they are: which one to delete is the user's call.
+    A preprint is dropped when it pairs with a published (or to-appear)
+    version whose authors are compatible with its own: an arXiv id or DOI
+    copied onto the wrong entry must not hide a different paper (it is still
+    reported).  Each version a preprint is merged into gets its arXiv id when
+    it has none, and is ``selected`` if the preprint was.  Pairs of two
+    published versions, or two preprints, are reported only: which one to
+    delete is the user's call.
     """
     pubs = [pub for _, pub in built]
-    pairs = find_duplicates(entry_identities([entry for entry, _ in built]))
-    if not pairs:
-        return pubs, []
-    parent = list(range(len(pubs)))
-    for i, j, _ in pairs:
-        parent[_root(parent, j)] = _root(parent, i)
-    groups: dict[int, list[int]] = {}
-    for index in range(len(pubs)):
-        groups.setdefault(_root(parent, index), []).append(index)
-
-    dropped: dict[int, int] = {}  # preprint index -> index of the version shown instead
-    shown = list(pubs)
+    identities = entry_identities([entry for entry, _ in built])
+    pairs = find_duplicates(identities)
+    into: dict[int, list[int]] = {}  # preprint index -> indexes of the versions shown instead
     if merge_preprints:
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            kept = [m for m in members if pubs[m].status in _PUBLISHED]
-            preprints = [m for m in members if pubs[m].status == "preprint"]
-            if not kept or not preprints:
-                continue
-            arxiv = next((pubs[m].links.arxiv for m in preprints if pubs[m].links.arxiv), None)
-            selected = any(pubs[m].selected for m in members)
-            for m in kept:
-                links = with_arxiv(pubs[m].links, arxiv) if arxiv else pubs[m].links
-                shown[m] = replace(pubs[m], links=links, selected=selected)
-            for m in preprints:
-                dropped[m] = kept[0]
+        for i, j, _ in pairs:
+            for pre, kept in ((i, j), (j, i)):
+                if (pubs[pre].status == "preprint" and pubs[kept].status in _PUBLISHED
+                        and authors_compatible(identities[pre], identities[kept])):
+                    into.setdefault(pre, []).append(kept)
+    shown = list(pubs)
+    for pre, targets in sorted(into.items()):
+        preprint = pubs[pre]
+        for kept in targets:
+            links = shown[kept].links
+            if preprint.links.arxiv:
+                links = with_arxiv(links, preprint.links.arxiv)
+            shown[kept] = replace(shown[kept], links=links, selected=shown[kept].selected or preprint.selected)
 
     problems = []
     for i, j, reason in pairs:
         first, second = pubs[i], pubs[j]
         message = f"entry '{second.key}': same paper as '{first.key}' at {first.path}:{first.line} ({reason})"
-        gone = [m for m in (i, j) if m in dropped]
-        if gone:
-            preprint = pubs[gone[0]]
-            instead = pubs[dropped[gone[0]]]
-            message += f"; the preprint '{preprint.key}' is shown as the arXiv link of '{instead.key}'"
+        for pre, kept in ((i, j), (j, i)):
+            if kept in into.get(pre, ()):
+                message += f"; the preprint '{pubs[pre].key}' is shown as the arXiv link of '{pubs[kept].key}'"
         problems.append(Problem(second.path, second.line, "warning", "PS207", message))
-    return [pub for index, pub in enumerate(shown) if index not in dropped], problems
+    return [pub for index, pub in enumerate(shown) if index not in into], problems

@@ -125,3 +125,15 @@ def test_silencing_the_rule_keeps_the_merge(tmp_path: Path) -> None:
     result = render(tmp_path, {"a.bib": PREPRINT + PUBLISHED}, ignore=("PS207",))
     assert result.problems == ()
     assert [p["key"] for p in json.loads(result.text)["publications"]] == ["he2023gluefl"]
+
+
+def test_an_id_copied_onto_another_paper_hides_nothing(tmp_path: Path) -> None:
+    # Seen in a real bib: a preprint whose eprint is another paper's arXiv id.
+    wrong = ("@article{meng2022, title={Internal Language Model Adaptation With Text-Only Data},"
+             " author={Zhong Meng and Yashesh Gaur}, journal={arXiv:2110.05354}, year={2022},"
+             " archiveprefix={arXiv}, eprint={2212.01523}}\n")
+    result = render(tmp_path, {"a.bib": wrong + PUBLISHED.replace("doi=", "arxiv={2212.01523},\n  doi=")})
+    keys = [p["key"] for p in json.loads(result.text)["publications"]]
+    assert sorted(keys) == ["he2023gluefl", "meng2022"]
+    assert [p.code for p in result.problems] == ["PS207"]
+    assert "same arXiv id" in result.problems[0].message
