@@ -372,7 +372,7 @@ def import_(exports: tuple[str, ...], target: str | None, config_path: str | Non
     problems: list[Problem] = []
     for name in exports:
         if name == "-":
-            text = click.get_text_stream("stdin").read()
+            text = sys.stdin.read()
             sources.append(Source("<stdin>", text.lstrip("\ufeff")))
             continue
         try:
