@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, NoReturn
 
@@ -19,6 +20,7 @@ import click
 from . import __version__
 from .config import CSS_MODES, FORMATS, GROUPINGS, HOSTS, Config, load_config
 from .errors import Problem, PubsiteError
+from .fsutil import Output
 from .ordering import TYPE_KEYS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -148,12 +150,16 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, default=None, help="Warnings make the command fail (exit 1).")
 @ignore_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Render cache folder (default: .pubsite-cache).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the render cache.")
 @page_options
 def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owner: tuple[str, ...],
            format_: str | None, output: str | None, template_dir: str | None,
            group_by: str | None, selected_only: bool | None, news_limit: int | None,
            file_base: str | None, inject: str | None, host: str | None, css: str | None,
-           check: bool, strict: bool | None, ignore: tuple[str, ...], quiet: bool, **page: Any) -> None:
+           check: bool, strict: bool | None, ignore: tuple[str, ...], quiet: bool,
+           cache_dir: str | None, no_cache: bool, **page: Any) -> None:
     """Render publications and news to HTML, Markdown or JSON.
 
     Example:
@@ -170,7 +176,9 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
                    template_dir=template_dir, group_by=group_by, selected_only=selected_only,
                    news_limit=news_limit, file_base=file_base, strict=strict, inject=inject,
-                   host=host, css=css, ignore=ignore, **page)
+                   host=host, css=css, ignore=ignore, cache_dir=cache_dir, **page)
+    if no_cache:
+        config = replace(config, cache_dir=None)
     progress = Progress(sys.stderr) if not quiet else None
     try:
         result = render_site(config, progress)
@@ -184,7 +192,7 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     if check:
         if target is None:
             raise click.UsageError("--check needs an output file (-o, --inject, or 'output' in config).")
-        stale = [out.path for out in result.files if out.path and _is_stale(out.path, out.text)]
+        stale = [out.path for out in result.files if out.path and _is_stale(out.path, out)]
         if stale:
             sys.exit(1)
     else:
@@ -193,11 +201,11 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
                 click.echo(out.text, nl=False)
                 continue
             try:
-                write_atomic(out.path, out.text)
+                write_atomic(out.path, out.data)
             except OSError as exc:
                 raise InputError(f"{out.path}: cannot write: {exc.strerror}") from None
     if not quiet:
-        click.echo(summary(len(result.site.publications), len(result.site.news), target or "stdout",
+        click.echo(summary(result.publication_count, result.news_count, target or "stdout",
                            result.errors, result.warnings), err=True)
     if config.strict and result.problems:
         click.echo(f"error: {len(result.problems)} problem(s) in strict mode", err=True)
@@ -315,19 +323,24 @@ def check_command(config_path: str | None, bib: tuple[str, ...], news: str | Non
         sys.exit(1)
 
 
-def _is_stale(target: str, text: str) -> bool:
-    """Show a unified diff and return True when ``target`` does not hold exactly ``text``.
+def _is_stale(target: str, out: Output) -> bool:
+    """Show a unified diff and return True when ``target`` does not hold exactly ``out``.
 
     The file is compared byte for byte (no newline translation), as it would be written.
     """
     try:
-        current: str | None = Path(target).read_bytes().decode("utf-8")
+        data = Path(target).read_bytes()
     except FileNotFoundError:
-        current = None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = None
+    except OSError as exc:
         raise InputError(f"{target}: cannot read: {exc}") from None
-    if current == text:
+    if data == out.data:
         return False
+    text = out.text
+    try:
+        current = None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{target}: cannot read: {exc}") from None
     if current is None:
         click.echo(f"{target}: missing; run pubsite render to create it", err=True)
     else:

@@ -134,6 +134,8 @@ class Config:
     site_url: str = ""
     #: Also write an Atom feed here, linked from the standalone page.
     feed: str | None = None
+    #: Render cache folder (false: no cache); see the README's "Performance".
+    cache_dir: str | None = ".pubsite-cache"
     #: The config file read, if any (for messages).
     source: str | None = None
 
@@ -161,10 +163,10 @@ _BOOL_KEYS = {"selected_only", "strict", "show_bibtex", "show_abstract", "show_a
 _INT_KEYS = {"news_limit", "max_authors", "year_from", "year_to"}
 _TABLE_KEYS = {"venues", "marks", "venue_colors", "coauthors", "profile"}
 _STR_KEYS = {f.name for f in fields(Config)} - _LIST_KEYS - _BOOL_KEYS - _INT_KEYS - _TABLE_KEYS - {
-    "source", "news", "output", "inject", "feed"
+    "source", "news", "output", "inject", "feed", "cache_dir"
 }
 _KNOWN = {f.name for f in fields(Config)} - {"source"}
-_PATH_KEYS = ("bib", "news", "output", "template_dir", "inject", "feed")
+_PATH_KEYS = ("bib", "news", "output", "template_dir", "inject", "feed", "cache_dir")
 
 
 def _suggest(key: str, known: set[str]) -> str:
@@ -218,7 +220,7 @@ def _coerce(data: Mapping[str, Any], path: str, text: str) -> dict[str, Any]:
                 bad(key, f"'{key}' must be a whole number >= 0")
             else:
                 out[key] = value
-        elif key in ("news", "output", "inject", "feed"):
+        elif key in ("news", "output", "inject", "feed", "cache_dir"):
             if value is not False and not isinstance(value, str):
                 bad(key, f"'{key}' must be a path (or false)")
             else:

@@ -9,11 +9,48 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> bool:
-    """Write ``text`` to ``path`` atomically; return False when the bytes were already there.
+@dataclass(frozen=True)
+class Output:
+    """One file to write (``path`` None: standard output) and its full text."""
+
+    path: str | None
+    text: str
+
+    @property
+    def data(self) -> bytes:
+        """The bytes to write (UTF-8)."""
+        return self.text.encode("utf-8")
+
+
+class StoredOutput(Output):
+    """An output held as the bytes it will be written as (from the render cache).
+
+    Writing or checking it compares bytes; the text is decoded only if someone
+    reads it, which for a large page is most of the cost of a cached render.
+    """
+
+    def __init__(self, path: str | None, data: bytes) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_text", None)
+
+    @property
+    def data(self) -> bytes:
+        return self._data  # type: ignore[attr-defined, no-any-return]
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is None:  # type: ignore[attr-defined]
+            object.__setattr__(self, "_text", self._data.decode("utf-8"))  # type: ignore[attr-defined]
+        return self._text  # type: ignore[attr-defined, no-any-return]
+
+
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: str = "utf-8") -> bool:
+    """Write ``text`` (or bytes) to ``path`` atomically; return False when the bytes were already there.
 
     Skipping identical content keeps CI commits quiet and mtimes stable.  A symlink
     is written through (its target replaced), so a page linked into a site stays linked.
@@ -21,7 +58,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "ut
     target = Path(path)
     if target.is_symlink():
         target = Path(os.path.realpath(target))
-    data = text.encode(encoding)
+    data = text if isinstance(text, bytes) else text.encode(encoding)
     try:
         if target.read_bytes() == data:
             return False

@@ -176,7 +176,7 @@ class Preview:
         # The preview is always the standalone page, complete in itself.
         config = replace(config, format="page", output=None, inject=None, css="inline")
         result = render_site(config)
-        line = summary(len(result.site.publications), len(result.site.news), self.url or "preview",
+        line = summary(result.publication_count, result.news_count, self.url or "preview",
                        result.errors, result.warnings)
         return result.text, result.problems, line
 

@@ -6,66 +6,102 @@ nothing here prints, exits or imports click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
-from . import bib
-from .bib import RawEntry
 from .config import Config
-from .dedupe import merge_duplicates
 from .errors import Problem, ProblemCounts
-from .extras import enrich
-from .filters import select
-from .model import NewsItem, Publication, Site
-from .names import Owners
-from .news import load_news
-from .ordering import ordered
-from .publications import build
-from .rules import Silencer
-from .targets import Output, planned
+from .fsutil import Output, StoredOutput
+from .model import Site
+
+if TYPE_CHECKING:  # the rest is imported where used: a cached render needs none of it
+    from .bib import RawEntry
+    from .cache import RenderCache
+    from .model import NewsItem, Publication
 
 
 @dataclass(frozen=True)
 class Result(ProblemCounts):
-    """What one render produced: the text, the model behind it, and every problem."""
+    """What one render produced: the files, the model behind them, and every problem.
 
-    text: str
-    site: Site
+    A render served from the cache carries no model; ``site`` builds it on first
+    use, and ``publication_count``/``news_count`` never need it.
+    """
+
     problems: tuple[Problem, ...]
-    #: Every file the render writes (see :mod:`pubsite.targets`); ``text`` is the last one's.
-    files: tuple[Output, ...] = ()
+    #: Every file the render writes (see :mod:`pubsite.targets`), the main output last.
+    files: tuple[Output, ...]
+    publication_count: int = 0
+    news_count: int = 0
+    site_: Site | None = field(default=None, repr=False, compare=False)
+    config: Config | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The main output's text."""
+        return self.files[-1].text
+
+    @property
+    def site(self) -> Site:
+        if self.site_ is None:
+            assert self.config is not None
+            site, _ = build_site(self.config)
+            object.__setattr__(self, "site_", site)
+        return self.site_  # type: ignore[return-value]
 
 
 Progress = Callable[[int, int], None]
 
 
-def build_entries(config: Config, progress: Progress | None = None,
+def build_entries(config: Config, progress: Progress | None = None, cache: RenderCache | None = None,
                   ) -> tuple[list[tuple[RawEntry, Publication | None]], list[Problem]]:
     """Every entry of the configured bib files and what it builds to (None: nothing to show).
 
     Nothing is silenced or filtered here: ``check`` lints every entry and
     applies the silencing itself.  ``progress(done, total)`` is called per
     entry so a terminal can show that a big bib is still being worked through.
+    With a ``cache``, an entry built before with the same fields and settings
+    is taken from it instead of being decoded and formatted again.
     """
+    from . import bib
+    from .names import Owners
+    from .publications import build
+
     entries, problems = bib.load(config.bib)
     owners = Owners.from_names(config.owner)
-    aliases = config.venue_aliases
-    names = config.venue_names
+    options = {"aliases": config.venue_aliases, "venue_names": config.venue_names,
+               "file_base": config.file_base, "marks": config.marks}
+    store = None
+    if cache is not None:
+        from .cache import settings_digest
+
+        # Everything build() is given is part of the store's key.
+        store = cache.entries(settings_digest(owners, sorted(options.items())))
     built: list[tuple[RawEntry, Publication | None]] = []
     for done, entry in enumerate(entries, 1):
         if progress is not None:
             progress(done, len(entries))
-        pub, entry_problems = build(entry, owners, aliases=aliases, venue_names=names,
-                                    file_base=config.file_base, marks=config.marks)
+        if store is not None:
+            pub, entry_problems = store.build(build, entry, owners, **options)
+        else:
+            pub, entry_problems = build(entry, owners, **options)
         problems.extend(entry_problems)
         built.append((entry, pub))
+    if store is not None:
+        store.save()
     return built, problems
 
 
 def build_publications(config: Config, progress: Progress | None = None,
-                       ) -> tuple[list[Publication], list[Problem]]:
+                       cache: RenderCache | None = None) -> tuple[list[Publication], list[Problem]]:
     """Every entry of the configured bib files that has something to show, in display order."""
-    built, problems = build_entries(config, progress)
+    from .dedupe import merge_duplicates
+    from .extras import enrich
+    from .filters import select
+    from .ordering import ordered
+    from .rules import Silencer
+
+    built, problems = build_entries(config, progress, cache)
     pubs, duplicates = merge_duplicates([(entry, pub) for entry, pub in built if pub is not None],
                                         config.merge_preprints)
     pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
@@ -78,6 +114,7 @@ def load_all_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
     if not config.news:
         return [], []
     from .config import Config as _Defaults
+    from .news import load_news
 
     required = config.news != _Defaults.news
     return load_news(config.news, required=required)
@@ -85,23 +122,51 @@ def load_all_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
 
 def build_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
     """The news items to show (``news_limit`` applied) and the problems not silenced."""
+    from .rules import Silencer
+
     items, problems = load_all_news(config)
     if config.news_limit:
         items = items[: config.news_limit]
     return items, Silencer(config.ignore)(problems)
 
 
-def build_site(config: Config, progress: Progress | None = None,
+def build_site(config: Config, progress: Progress | None = None, cache: RenderCache | None = None,
                ) -> tuple[Site, list[Problem]]:
     """The model of the whole output, plus every problem sorted by file and line."""
-    pubs, problems = build_publications(config, progress)
+    pubs, problems = build_publications(config, progress, cache)
     news, news_problems = build_news(config)
     problems.extend(news_problems)
     return Site(publications=tuple(pubs), news=tuple(news)), sorted(problems)
 
 
 def render_site(config: Config, progress: Progress | None = None) -> Result:
-    """Build and render; raises :class:`~pubsite.errors.PubsiteError` for unusable input."""
-    site, problems = build_site(config, progress)
+    """Build and render; raises :class:`~pubsite.errors.PubsiteError` for unusable input.
+
+    With ``config.cache_dir`` set (the default), an unchanged site comes back
+    from the cache and a changed one rebuilds only the entries that changed
+    (see :mod:`pubsite.cache`); the result is the same either way.
+    """
+    from .cache import RenderCache
+
+    cache = RenderCache.for_config(config)
+    if cache is not None:
+        hit = cache.lookup()
+        if hit is not None:
+            return Result(problems=hit.problems,
+                          files=tuple(StoredOutput(path, data) for path, data in hit.files),
+                          publication_count=hit.publications, news_count=hit.news, config=config)
+        with cache.recording() as opened:
+            result = _render(config, progress, cache)
+        cache.store(opened, [(f.path, f.text) for f in result.files], result.problems,
+                    result.publication_count, result.news_count)
+        return result
+    return _render(config, progress, None)
+
+
+def _render(config: Config, progress: Progress | None, cache: RenderCache | None) -> Result:
+    from .targets import planned
+
+    site, problems = build_site(config, progress, cache)
     files = planned(site, config)
-    return Result(text=files[-1].text, site=site, problems=tuple(problems), files=files)
+    return Result(problems=tuple(problems), files=files, publication_count=len(site.publications),
+                  news_count=len(site.news), site_=site, config=config)

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import host as hosts
 from .config import Config
 from .errors import ConfigError, PubsiteError
+from .fsutil import Output
 from .inject import find_regions, front_matter, inject
 from .model import Site
 from .atom import to_atom
@@ -26,14 +27,6 @@ from .render import CSS_FILE, render, stylesheet
 EMBEDDED = ("fragment", "markdown")
 #: Formats that carry the stylesheet (Markdown has no pubsite classes to style).
 STYLED = ("fragment", "page")
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file to write (``path`` None: standard output) and its full text."""
-
-    path: str | None
-    text: str
 
 
 def _read_page(path: str) -> str:

@@ -1,0 +1,422 @@
+"""The render cache: an unchanged site re-renders in milliseconds, a changed entry alone is rebuilt.
+
+Two levels, both in the cache folder (``.pubsite-cache/`` by default, git-ignored):
+
+- **Output.**  Keyed by the pubsite code (a digest of the package's own
+  files, the Python version and the installed distributions), the whole
+  configuration and the working directory.  The record lists every file the
+  render depended on with a digest of its bytes: the files the configuration
+  names (bib files, news, the page to inject into, the config file...), every
+  file in the template folder, and every other file the render opened.  It is
+  used only if all of those still have the same bytes; mtimes are never
+  trusted, so a file touched but unchanged still hits and a file changed
+  within the same second still misses.
+- **Entries.**  What :func:`pubsite.publications.build` made of each entry
+  (the :class:`~pubsite.model.Publication` and its problems), keyed by the
+  entry's fields after macro expansion and crossref, under a digest of the
+  pubsite code and the settings passed to ``build``.  When one entry changes,
+  only that entry is decoded and formatted again.
+
+A cache is an optimisation, never a source of truth: a missing, unreadable,
+corrupt or foreign record is ignored and rebuilt, a folder that cannot be
+written is simply not written, and no error ever comes from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import __version__
+from .errors import Problem
+
+#: Bump when the layout of a record changes.
+FORMAT = 1
+#: Output records and entry stores kept per cache folder (least recently written go first).
+KEEP_OUTPUTS = 8
+KEEP_ENTRY_STORES = 4
+_PACKAGE = Path(__file__).resolve().parent
+_SYSTEM_ROOTS = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+_VOLATILE_ROOTS = ("/proc/", "/sys/", "/dev/")
+#: Settings naming files pubsite writes and never reads (a page to inject into is read: not here).
+_WRITTEN = frozenset({"output", "feed", "cache_dir"})
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Everything about the code that could change output: pubsite's files, Python, installed packages.
+
+    Reading the package's own files (not its version number alone) means an
+    edit to a template, a table or a module invalidates every record, so a
+    development checkout can never be served output of older code.
+    """
+    parts: list[bytes | str] = [f"pubsite {__version__}", sys.version]
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [str(path.relative_to(_PACKAGE)), path.read_bytes()]
+    # Installed distributions (names carry versions), from the folders our dependencies live in.
+    folders = set()
+    for name in ("jinja2", "markupsafe", "bibtexparser", "pylatexenc", "yaml", "markdown_it", "rapidfuzz"):
+        module = sys.modules.get(name)
+        origin = getattr(module, "__file__", None) if module else _find_origin(name)
+        if origin:
+            folders.add(os.path.dirname(os.path.dirname(origin)))
+    for folder in sorted(folders):
+        try:
+            parts += sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            pass
+    return _digest(*parts)
+
+
+def _find_origin(name: str) -> str | None:
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
+
+
+def file_digest(path: str) -> str | None:
+    """Digest of a regular file's bytes; None when it is missing or not a regular file."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def folder_digest(path: str) -> str | None:
+    """Digest of every file under a folder (names and bytes); None when it is not a folder."""
+    if not os.path.isdir(path):
+        return None
+    parts: list[bytes | str] = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            parts += [os.path.relpath(full, path), file_digest(full) or "-"]
+    return _digest(*parts)
+
+
+# -- which files a render reads ------------------------------------------------------------
+
+_opened: list[str] | None = None
+_hooked = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and _opened is not None:
+        path, mode, flags = args
+        if isinstance(path, str) and (mode is None or not set(str(mode)) & set("wax+")) \
+                and not (isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR)):
+            _opened.append(path)
+
+
+class _Recording:
+    """Paths opened for reading while active (through Python's audit hook, so no caller can forget one)."""
+
+    def __enter__(self) -> list[str]:
+        global _opened, _hooked
+        if not _hooked:
+            sys.addaudithook(_audit)  # cannot be removed; it does nothing while not recording
+            _hooked = True
+        _opened = []
+        return _opened
+
+    def __exit__(self, *exc: object) -> None:
+        global _opened
+        _opened = None
+
+
+def _is_input(path: str, cache_root: str) -> bool:
+    """A file the user owns (not Python's, not pubsite's own, not the cache, not /proc)."""
+    if path.startswith(_VOLATILE_ROOTS) or path.startswith(cache_root + os.sep):
+        return False
+    real = os.path.realpath(path)
+    if real.startswith(str(_PACKAGE) + os.sep):
+        return False
+    return not any(real.startswith(root + os.sep) for root in _SYSTEM_ROOTS)
+
+
+def _named_files(value: Any, out: set[str]) -> None:
+    """Every existing regular file a setting names (strings anywhere in the config)."""
+    if isinstance(value, str):
+        if value and value != "-" and os.path.isfile(value):
+            out.add(os.path.abspath(value))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            _named_files(item, out)
+    elif is_dataclass(value):
+        for f in fields(value):
+            _named_files(getattr(value, f.name), out)
+
+
+# -- the cache folder -----------------------------------------------------------------------
+
+
+@dataclass
+class Cached:
+    """A render served from the cache: files to write (as UTF-8 bytes), problems, and counts."""
+
+    files: tuple[tuple[str | None, bytes], ...]
+    problems: tuple[Problem, ...]
+    publications: int
+    news: int
+
+
+class RenderCache:
+    """One cache folder, for one configuration."""
+
+    def __init__(self, root: str, config: Any) -> None:
+        self.root = os.path.abspath(root)
+        self.config = config
+        self.key = _digest(f"output {FORMAT}", code_fingerprint(), repr(config), os.getcwd())
+        self._deps: dict[str, str | None] = {}
+        self._started = 0.0
+
+    @classmethod
+    def for_config(cls, config: Any) -> RenderCache | None:
+        root = getattr(config, "cache_dir", None)
+        return cls(root, config) if root else None
+
+    # - output level -
+
+    def _explicit_deps(self) -> dict[str, str | None]:
+        named: set[str] = set()
+        for f in fields(self.config):
+            if f.name not in _WRITTEN:
+                _named_files(getattr(self.config, f.name), named)
+        deps: dict[str, str | None] = {path: file_digest(path) for path in sorted(named)}
+        template_dir = getattr(self.config, "template_dir", None)
+        if template_dir:
+            deps["dir:" + os.path.abspath(template_dir)] = folder_digest(template_dir)
+        return deps
+
+    @staticmethod
+    def _current(dep: str) -> str | None:
+        return folder_digest(dep[4:]) if dep.startswith("dir:") else file_digest(dep)
+
+    def lookup(self) -> Cached | None:
+        """The stored render, if every file it depended on still has the same bytes."""
+        self._deps = self._explicit_deps()
+        record = self._read_marshal(f"out-{self.key}.bin")
+        if not isinstance(record, dict) or record.get("format") != FORMAT:
+            return None
+        try:
+            deps: dict[str, list[str | None]] = record["deps"]
+            for dep, accepted in deps.items():
+                known = self._deps.get(dep, False)
+                if (known if known is not False else self._current(dep)) not in accepted:
+                    return None
+            outputs = {os.path.abspath(path) for path, _, _ in record["files"] if path}
+            # A file the render writes is no input, even when a setting names it
+            # (the output file exists after the first run); a page injected into is
+            # both, and was checked above.
+            if set(self._deps) - set(deps) - outputs:
+                return None
+            files = []
+            for path, digest, size in record["files"]:
+                data = self._read(f"text-{digest}")
+                if data is None or len(data) != size:
+                    return None
+                files.append((path, data))
+            return Cached(files=tuple(files),
+                          problems=tuple(Problem(*p) for p in record["problems"]),
+                          publications=record["publications"], news=record["news"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def recording(self) -> _Recording:
+        self._started = time.time()
+        return _Recording()
+
+    def store(self, opened: Iterable[str], files: Iterable[tuple[str | None, str]],
+              problems: Iterable[Problem], publications: int, news: int) -> None:
+        """Keep a render, unless an input changed while it ran (then the next run renders again)."""
+        if self._explicit_deps() != self._deps:
+            return
+        deps: dict[str, list[str | None]] = {dep: [digest] for dep, digest in self._deps.items()}
+        for path in dict.fromkeys(os.path.abspath(p) for p in opened):
+            if path in deps or os.path.isdir(path) or not _is_input(path, self.root):
+                continue
+            try:
+                if os.stat(path).st_mtime >= self._started - 1:
+                    return  # written during (or just before) the render: not trusted
+            except OSError:
+                pass
+            deps[path] = [file_digest(path)]
+        stored = []
+        for path, text in files:
+            data = text.encode("utf-8")
+            digest = hashlib.sha256(data).hexdigest()
+            if path and os.path.abspath(path) in deps:
+                # A page injected into is read, then overwritten with this text: both are current.
+                deps[os.path.abspath(path)].append(digest)
+            if not os.path.exists(os.path.join(self.root, f"text-{digest}")):
+                self._write(f"text-{digest}", data)
+            stored.append((path, digest, len(data)))
+        record = {
+            "format": FORMAT, "deps": deps, "files": stored,
+            "problems": [(p.path, p.line, p.level, p.code, p.message) for p in problems],
+            "publications": publications, "news": news,
+        }
+        self._write(f"out-{self.key}.bin", marshal.dumps(record))
+        self._prune("out-", KEEP_OUTPUTS)
+        self._prune_texts()
+
+    def _prune_texts(self) -> None:
+        """Texts no output record names any more."""
+        try:
+            names = os.listdir(self.root)
+            wanted: set[str] = set()
+            for name in names:
+                if name.startswith("out-"):
+                    record = self._read_marshal(name)
+                    if isinstance(record, dict):
+                        wanted.update(f"text-{digest}" for _, digest, _ in record.get("files", ()))
+            for name in names:
+                if name.startswith("text-") and name not in wanted:
+                    os.unlink(os.path.join(self.root, name))
+        except (OSError, TypeError, ValueError):
+            pass
+
+    # - entry level -
+
+    def entries(self, settings: str) -> EntryStore:
+        return EntryStore(self, _digest(f"entries {FORMAT}", code_fingerprint(), settings))
+
+    # - files -
+
+    def _read(self, name: str) -> bytes | None:
+        try:
+            return Path(self.root, name).read_bytes()
+        except OSError:
+            return None
+
+    def _read_marshal(self, name: str) -> object:
+        data = self._read(name)
+        if data is None:
+            return None
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def _write(self, name: str, data: bytes) -> None:
+        """Atomic (temp file + rename), unsynced: a torn record is ignored like any corrupt one."""
+        try:
+            os.makedirs(self.root, exist_ok=True)
+            ignore = os.path.join(self.root, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as handle:
+                    handle.write("# pubsite's render cache: safe to delete\n*\n")
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, os.path.join(self.root, name))
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            pass
+
+    def _prune(self, prefix: str, keep: int) -> None:
+        try:
+            names = [n for n in os.listdir(self.root) if n.startswith(prefix)]
+            if len(names) <= keep:
+                return
+            names.sort(key=lambda n: os.stat(os.path.join(self.root, n)).st_mtime)
+            for name in names[:-keep]:
+                os.unlink(os.path.join(self.root, name))
+        except OSError:
+            pass
+
+
+Build = Callable[..., "tuple[Any, list[Problem]]"]
+
+
+class EntryStore:
+    """Built publications of one settings digest: loaded once, saved with only the entries still in use."""
+
+    def __init__(self, cache: RenderCache, settings: str) -> None:
+        self.cache = cache
+        self.name = f"entries-{settings}.pickle"
+        self.old: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
+        self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
+        self.rebuilt = 0
+        data = cache._read(self.name)
+        if data is not None:
+            try:
+                loaded = pickle.loads(data)
+                if isinstance(loaded, dict):
+                    self.old = loaded
+            except Exception:  # a corrupt or foreign store is rebuilt, never an error
+                self.old = {}
+
+    def build(self, build: Build, entry: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Problem]]:
+        """``build(entry, *args, **kwargs)``, from the store when this entry was built before."""
+        key = (entry.key, entry.type, entry.fields)
+        hit = self.old.get(key)
+        if hit is not None:
+            pub, problems = hit
+            self.new[key] = hit
+            if pub is not None and (pub.path != entry.path or pub.line != entry.line):
+                pub = replace(pub, path=entry.path, line=entry.line)
+            return pub, [Problem(entry.path, entry.line + delta, level, code, message)
+                         for delta, level, code, message in problems]
+        self.rebuilt += 1
+        pub, problems = build(entry, *args, **kwargs)
+        if all(p.path == entry.path for p in problems):
+            self.new[key] = (pub, tuple((p.line - entry.line, p.level, p.code, p.message)
+                                        for p in problems))
+        return pub, problems
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        try:
+            data = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something in a record cannot be pickled: keep no store
+            return
+        self.cache._write(self.name, data)
+        self.cache._prune("entries-", KEEP_ENTRY_STORES)
+
+
+def settings_digest(*values: Any) -> str:
+    """The ``build`` settings of a render, as part of an entry store's name."""
+    return _digest(*(repr(v) for v in values))
+
+
+def iter_records(root: str) -> Iterator[str]:
+    """Record files in a cache folder (for tests and ``--clear``-style tools)."""
+    try:
+        yield from sorted(n for n in os.listdir(root) if n.startswith(("out-", "entries-")))
+    except OSError:
+        return

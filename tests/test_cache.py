@@ -1,0 +1,298 @@
+"""The render cache must never serve stale output, and must never be the reason a render fails.
+
+Each test renders a small site, changes one input, renders again and checks
+that the output follows the change; a counter on ``publications.build`` tells
+which renders were served from the cache and how many entries were rebuilt.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from click.testing import CliRunner
+
+from pubsite import cache as cache_module
+from pubsite import publications
+from pubsite.config import Config, load_config
+from pubsite.site import render_site
+
+from .conftest import invoke
+
+BIB = """\
+@inproceedings{he2023gluefl,
+  title={{GlueFL}: Reconciling Client Sampling},
+  author={He, Shiqi and Yan, Qifan},
+  booktitle={Proceedings of Machine Learning and Systems},
+  year={2023}, month={jun}
+}
+
+@article{wu2023fedamd,
+  title={Anchor Sampling for Federated Learning},
+  author={Wu*, Feijie and He*, Shiqi},
+  journal={Journal of Things},
+  year={2022}
+}
+
+@misc{third,
+  title={A Third Paper},
+  author={Doe, Jane},
+  year={2021}
+}
+"""
+NEWS = "- date: 2024-12\n  text: FedFetch has been accepted to INFOCOM 2025\n"
+CONFIG = 'owner = "Shiqi He"\n'
+
+
+@pytest.fixture
+def site(write_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_site({"data/publications.bib": BIB, "data/news.yaml": NEWS, "pubsite.toml": CONFIG})
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Keys of the entries built (decoded and formatted) since the test started."""
+    built: list[str] = []
+    real = publications.build
+
+    def counting(entry: Any, *args: Any, **kwargs: Any) -> Any:
+        built.append(entry.key)
+        return real(entry, *args, **kwargs)
+
+    monkeypatch.setattr(publications, "build", counting)
+    return built
+
+
+def config(cached: bool = True, **overrides: Any) -> Config:
+    """Settings as the command line would give them; ``cached=False`` is ``--no-cache``."""
+    loaded = load_config(None, {"format": "page", **overrides})
+    return loaded if cached else replace(loaded, cache_dir=None)
+
+
+def render(cached: bool = True, **overrides: Any) -> str:
+    return render_site(config(cached, **overrides)).text
+
+
+def test_unchanged_site_is_served_from_the_cache(site: Path, builds: list[str]) -> None:
+    first = render()
+    assert sorted(builds) == ["he2023gluefl", "third", "wu2023fedamd"]
+    builds.clear()
+    result = render_site(config())
+    assert builds == []  # nothing decoded or formatted again
+    assert result.text == first == render(cached=False)
+    assert (result.publication_count, result.news_count) == (3, 1)
+    # The model behind a cached render is still there for whoever asks.
+    assert [p.key for p in result.site.publications][0] == "he2023gluefl"
+
+
+def test_cached_problems_are_the_same(site: Path) -> None:
+    (site / "data/publications.bib").write_text(BIB + "@misc{notitle, year={2020}}\n")
+    first = render_site(load_config(None, {}))
+    second = render_site(load_config(None, {}))
+    assert first.problems and second.problems == first.problems
+
+
+def _edit_title(site: Path) -> None:
+    path = site / "data/publications.bib"
+    path.write_text(path.read_text().replace("A Third Paper", "A Renamed Paper"))
+
+
+def _edit_config(site: Path) -> None:
+    (site / "pubsite.toml").write_text(CONFIG + 'publications_title = "Papers"\n')
+
+
+def _edit_news(site: Path) -> None:
+    (site / "data/news.yaml").write_text(NEWS.replace("FedFetch", "FedFetch (journal version)"))
+
+
+def _add_template(site: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/news.html").write_text("<p>news replaced</p>\n")
+
+
+def _edit_template(site: Path) -> None:
+    _add_template(site)
+    render()
+    (site / "templates/news.html").write_text("<p>news replaced again</p>\n")
+
+
+def _touch_only(site: Path) -> None:
+    path = site / "data/publications.bib"
+    os.utime(path, (1, 1))  # a new mtime, the same bytes: still the same site
+
+
+@pytest.mark.parametrize("change, rebuilt", [
+    (_edit_title, ["third"]),
+    (_edit_config, []),
+    (_edit_news, []),
+    (_add_template, []),
+    (_edit_template, []),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_a_changed_input_changes_the_output(site: Path, builds: list[str], change: Callable[[Path], None],
+                                           rebuilt: list[str]) -> None:
+    before = render()
+    change(site)
+    builds.clear()
+    after = render()
+    assert builds == rebuilt  # only the edited entry is decoded and formatted again
+    assert after != before
+    assert after == render(cached=False)  # exactly what an uncached render gives
+
+
+def test_same_bytes_with_a_new_mtime_is_a_hit(site: Path, builds: list[str]) -> None:
+    before = render()
+    _touch_only(site)
+    builds.clear()
+    assert render() == before
+    assert builds == []
+
+
+def test_moved_entry_keeps_its_cached_build_but_reports_its_new_line(site: Path, builds: list[str]) -> None:
+    path = site / "data/publications.bib"
+    path.write_text(BIB + "@misc{notitle, year={2020}}\n")
+    before = render_site(load_config(None, {}))
+    path.write_text("\n\n\n" + path.read_text())
+    builds.clear()
+    result = render_site(load_config(None, {}))
+    assert builds == []
+    uncached = render_site(config(cached=False, format="fragment"))
+    assert result.problems == uncached.problems
+    assert [p.line for p in result.problems] == [p.line + 3 for p in before.problems]
+    assert [(p.key, p.line) for p in result.site.publications] == \
+        [(p.key, p.line) for p in uncached.site.publications]
+    assert result.text == uncached.text
+
+
+def test_a_new_pubsite_version_is_a_miss(site: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    before = render()
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    cache_module.code_fingerprint.cache_clear()
+    try:
+        builds.clear()
+        assert render() == before
+        assert sorted(builds) == ["he2023gluefl", "third", "wu2023fedamd"]
+    finally:
+        monkeypatch.undo()
+        cache_module.code_fingerprint.cache_clear()
+
+
+def test_code_fingerprint_follows_every_package_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "pkg"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates/page.html").write_text("a")
+    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    try:
+        cache_module.code_fingerprint.cache_clear()
+        first = cache_module.code_fingerprint()
+        (package / "templates/page.html").write_text("b")
+        cache_module.code_fingerprint.cache_clear()
+        assert cache_module.code_fingerprint() != first
+    finally:
+        monkeypatch.undo()
+        cache_module.code_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("victim", ["out-", "entries-", "text-"])
+def test_a_corrupt_cache_file_is_ignored_and_rebuilt(site: Path, builds: list[str], victim: str) -> None:
+    before = render()
+    for path in (site / ".pubsite-cache").iterdir():
+        if path.name.startswith(victim):
+            path.write_bytes(b"\x00garbage" + path.read_bytes()[:10])
+    assert render() == before
+    # A miss at output level reads the entry store: a corrupt one is rebuilt, then used.
+    builds.clear()
+    assert render(publications_title="Other") == render(False, publications_title="Other")
+    assert len(builds) == (3 if victim == "entries-" else 0) + 3  # + the uncached render's own
+    builds.clear()
+    render(publications_title="Another")
+    assert builds == []
+
+
+def test_a_truncated_text_is_a_miss_not_wrong_output(site: Path) -> None:
+    before = render()
+    for path in (site / ".pubsite-cache").iterdir():
+        if path.name.startswith("text-"):
+            path.write_bytes(path.read_bytes()[:-5])
+    assert render() == before
+
+
+def test_an_unusable_cache_folder_never_fails_a_render(site: Path) -> None:
+    (site / "blocker").write_text("a file where the cache folder should be")
+    assert render(cache_dir="blocker") == render(cached=False)
+    assert (site / "blocker").read_text().startswith("a file")
+
+
+def test_no_cache_writes_nothing(site: Path, runner: CliRunner) -> None:
+    result = invoke(runner, ["render", "--no-cache", "-o", "out.html", "-q"])
+    assert result.exit_code == 0, result.output
+    assert not (site / ".pubsite-cache").exists()
+    result = invoke(runner, ["render", "--cache-dir", "elsewhere", "-o", "out.html", "-q"])
+    assert result.exit_code == 0, result.output
+    assert any(p.name.startswith("out-") for p in (site / "elsewhere").iterdir())
+
+
+def test_cli_warm_render_and_check(site: Path, runner: CliRunner, builds: list[str]) -> None:
+    assert invoke(runner, ["render", "-o", "out.html", "-q"]).exit_code == 0
+    builds.clear()
+    assert invoke(runner, ["render", "-o", "out.html", "-q"]).exit_code == 0
+    result = invoke(runner, ["render", "-o", "out.html", "--check"])
+    assert result.exit_code == 0 and builds == []
+    assert "3 publications, 1 news" in result.stderr
+    # The output edited by hand: the cached render is still right, and --check says stale.
+    (site / "out.html").write_text("edited")
+    result = invoke(runner, ["render", "-o", "out.html", "--check"])
+    assert result.exit_code == 1 and "stale" in result.stderr
+    assert invoke(runner, ["render", "-o", "out.html", "-q"]).exit_code == 0
+    assert (site / "out.html").read_text() == render(cached=False, format="fragment")
+
+
+def test_injected_page_hits_after_it_was_written(site: Path, runner: CliRunner, builds: list[str]) -> None:
+    page = site / "about.md"
+    page.write_text("# Me\n\n<!-- pubsite:start -->\n<!-- pubsite:end -->\n\nBye\n")
+    assert invoke(runner, ["render", "--inject", "about.md", "-q"]).exit_code == 0
+    written = page.read_text()
+    builds.clear()
+    assert invoke(runner, ["render", "--inject", "about.md", "--check", "-q"]).exit_code == 0
+    assert builds == [] and page.read_text() == written
+    page.write_text(written.replace("# Me", "# Myself"))  # the page edited outside the markers
+    assert invoke(runner, ["render", "--inject", "about.md", "-q"]).exit_code == 0
+    assert page.read_text().startswith("# Myself") and "GlueFL" in page.read_text()
+
+
+def test_a_file_read_during_the_render_is_a_dependency(site: Path) -> None:
+    """Files no setting names (found by the audit hook) still invalidate the record when they change."""
+    config = load_config(None, {})
+    extra = site / "extra.txt"
+    extra.write_text("one")
+    cache = cache_module.RenderCache(".pubsite-cache", config)
+    assert cache.lookup() is None
+    with cache.recording() as opened:
+        extra.read_text()
+    os.utime(extra, (1, 1))  # older than the render, as an untouched input is
+    cache.store(opened, [(None, "output")], [], 0, 0)
+    again = cache_module.RenderCache(".pubsite-cache", config)
+    assert again.lookup() is not None
+    extra.write_text("two")
+    assert cache_module.RenderCache(".pubsite-cache", config).lookup() is None
+
+
+def test_an_input_written_during_the_render_is_not_trusted(site: Path) -> None:
+    config = load_config(None, {})
+    extra = site / "extra.txt"
+    extra.write_text("one")
+    cache = cache_module.RenderCache(".pubsite-cache", config)
+    cache.lookup()
+    with cache.recording() as opened:
+        extra.read_text()
+    cache.store(opened, [(None, "output")], [], 0, 0)  # extra.txt is as new as the render
+    assert cache_module.RenderCache(".pubsite-cache", config).lookup() is None
+
+
+def test_cache_folder_ignores_itself_in_git(site: Path) -> None:
+    render()
+    assert (site / ".pubsite-cache/.gitignore").read_text().strip().endswith("*")
