@@ -29,7 +29,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import lru_cache
@@ -38,6 +37,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .errors import Problem
+from .fsutil import replace_file
 
 #: Bump when the layout of a record changes.
 FORMAT = 1
@@ -326,24 +326,14 @@ class RenderCache:
             return None
 
     def _write(self, name: str, data: bytes) -> None:
-        """Atomic (temp file + rename), unsynced: a torn record is ignored like any corrupt one."""
+        """Atomic and unsynced (see :func:`~pubsite.fsutil.replace_file`); failures are ignored."""
         try:
             os.makedirs(self.root, exist_ok=True)
             ignore = os.path.join(self.root, ".gitignore")
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as handle:
                     handle.write("# pubsite's render cache: safe to delete\n*\n")
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, os.path.join(self.root, name))
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            replace_file(os.path.join(self.root, name), data, sync=False)
         except OSError:
             pass
 

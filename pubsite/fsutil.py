@@ -65,16 +65,31 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: s
     except OSError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    replace_file(target, data, sync=True, mode=mode)
+    return True
+
+
+def replace_file(target: str | os.PathLike[str], data: bytes, *, sync: bool, mode: int | None = None) -> None:
+    """Put ``data`` at ``target`` through a temp file in the same folder and a rename.
+
+    Readers see the old file or the new one, never a part.  ``sync`` makes it
+    survive a crash too (a user's file); a cache record skips that cost, since
+    a torn record is ignored like any corrupt one.
+    """
+    folder = os.path.dirname(os.path.abspath(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        except OSError:
-            os.chmod(tmp, 0o644)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -82,4 +97,3 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: s
         except OSError:
             pass
         raise
-    return True
