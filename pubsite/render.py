@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -46,6 +47,23 @@ def override_folder(template_dir: str | None) -> str | None:
     return None
 
 
+# Code points HTML forbids in a document (controls other than whitespace,
+# noncharacters, lone surrogates): browsers cope, but validators and strict
+# parsers do not, and no bib or news text means them.  A YAML "\v" or a NUL
+# pasted from a PDF would otherwise reach the page.
+_NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
+                          + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                                    for plane in range(17)) + "]")
+
+
+def _printable(value: Any) -> Any:
+    """Every ``{{ }}`` value on its way out, escaped or not, minus the code points HTML forbids."""
+    if isinstance(value, str) and _NOT_IN_HTML.search(value):
+        cleaned = _NOT_IN_HTML.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 @lru_cache(maxsize=8)
 def environment(template_dir: str | None) -> jinja2.Environment:
     """One compiled environment per template folder (templates compile once per process)."""
@@ -61,6 +79,7 @@ def environment(template_dir: str | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_printable,
     )
     env.filters["md"] = md_text
     env.filters["md_html"] = md_html
