@@ -8,6 +8,7 @@ temp file removed on any failure.  The target is untouched until the rename.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,16 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: s
     if target.is_symlink():
         target = Path(os.path.realpath(target))
     data = text if isinstance(text, bytes) else text.encode(encoding)
+    try:
+        special = not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        # A device or a pipe (``-o /dev/null``, a process substitution): renaming a
+        # temp file over it would replace it with a plain file, for every program.
+        with open(target, "wb") as handle:
+            handle.write(data)
+        return True
     try:
         if target.read_bytes() == data:
             return False
