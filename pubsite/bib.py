@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from sys import intern
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -321,7 +322,7 @@ def _fields(entry: Block, key: str, strings: dict[str, str], path: str,
     undefined: list[str] = []
     entry_line = entry.line + 1
     for raw_name, raw_value, start_line in entry.fields:
-        name = raw_name.lower()
+        name = intern(raw_name.lower())
         stray = stray_key(raw_name)
         if stray is None and name not in names and name.strip():
             # The common case, without the bookkeeping repairs need.

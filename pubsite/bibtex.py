@@ -12,6 +12,7 @@ capitals), so the copy compiles exactly as their own document does.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .bib import MONTH_MACROS
@@ -36,23 +37,31 @@ _NAME_FIELDS = ("author", "editor")
 _MACRO_OF_MONTH = dict(enumerate(MONTH_MACROS, 1))
 
 
+_BRACE = re.compile(r"[{}]")
+
+
 def _balanced(value: str) -> str:
-    """Drop unmatched braces, counted as BibTeX counts them, so the block always parses."""
+    """Drop unmatched braces, counted as BibTeX counts them, so the block always parses.
+
+    Only the braces are visited (a regex jumps between them): every field of
+    every entry on the page passes through here.
+    """
     if "{" not in value and "}" not in value:
         return value
-    out: list[str] = []
-    open_at: list[int] = []
-    for char in value:
-        if char == "{":
-            open_at.append(len(out))
-        elif char == "}":
-            if not open_at:
-                continue
-            open_at.pop()
-        out.append(char)
-    for index in reversed(open_at):
-        del out[index]
-    return "".join(out)
+    opened: list[int] = []
+    unmatched: list[int] = []
+    for match in _BRACE.finditer(value):
+        if match.group() == "{":
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+        else:
+            unmatched.append(match.start())
+    unmatched += opened
+    if not unmatched:
+        return value
+    drop = set(unmatched)
+    return "".join(char for index, char in enumerate(value) if index not in drop)
 
 
 def _value(name: str, raw: str) -> str | None:

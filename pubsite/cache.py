@@ -33,11 +33,11 @@ import time
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from . import __version__
 from .errors import Problem
-from .fsutil import replace_file
+from .fsutil import Output, replace_file
 
 #: Bump when the layout of a record changes.
 FORMAT = 1
@@ -253,8 +253,8 @@ class RenderCache:
         self._started = time.time()
         return _Recording()
 
-    def store(self, opened: Iterable[str], files: Iterable[tuple[str | None, str]],
-              problems: Iterable[Problem], publications: int, news: int) -> None:
+    def store(self, opened: Iterable[str], files: Iterable[Output], problems: Iterable[Problem],
+              publications: int, news: int) -> None:
         """Keep a render, unless an input changed while it ran (then the next run renders again)."""
         if self._explicit_deps() != self._deps:
             return
@@ -269,8 +269,8 @@ class RenderCache:
                 pass
             deps[path] = [file_digest(path)]
         stored = []
-        for path, text in files:
-            data = text.encode("utf-8")
+        for out in files:
+            path, data = out.path, out.data
             digest = hashlib.sha256(data).hexdigest()
             if path and os.path.abspath(path) in deps:
                 # A page injected into is read, then overwritten with this text: both are current.
@@ -325,7 +325,7 @@ class RenderCache:
         except (EOFError, ValueError, TypeError):
             return None
 
-    def _write(self, name: str, data: bytes) -> None:
+    def _write(self, name: str, data: bytes | bytearray | Callable[[BinaryIO], None]) -> None:
         """Atomic and unsynced (see :func:`~pubsite.fsutil.replace_file`); failures are ignored."""
         try:
             os.makedirs(self.root, exist_ok=True)
@@ -391,11 +391,23 @@ class EntryStore:
     def save(self) -> None:
         if self.new == self.old:
             return
+        self.old = {}  # not needed any more: let it go before the new store is written
+
+        def dump(handle: BinaryIO) -> None:
+            # Streamed to the file, and without pickle's memo of every object it
+            # wrote: on a large bibliography both cost more memory than the render.
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True
+            pickler.dump(self.new)
+
         try:
-            data = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
+            self.cache._write(self.name, dump)
         except Exception:  # something in a record cannot be pickled: keep no store
+            try:
+                os.unlink(os.path.join(self.cache.root, self.name))
+            except OSError:
+                pass
             return
-        self.cache._write(self.name, data)
         self.cache._prune("entries-", KEEP_ENTRY_STORES)
 
 

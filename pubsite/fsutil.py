@@ -12,6 +12,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,22 @@ class Output:
         return self.text.encode("utf-8")
 
 
-class StoredOutput(Output):
-    """An output held as the bytes it will be written as (from the render cache).
+class EncodedOutput(Output):
+    """An output held as the bytes it will be written as (a rendered page, a cached render).
 
     Writing or checking it compares bytes; the text is decoded only if someone
-    reads it, which for a large page is most of the cost of a cached render.
+    reads it.  A large page as one Python string can take four bytes per
+    character (one emoji or math letter is enough), so not building it is
+    most of what keeps a large render's memory down.
     """
 
-    def __init__(self, path: str | None, data: bytes) -> None:
+    def __init__(self, path: str | None, data: bytes | bytearray) -> None:
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_text", None)
 
     @property
-    def data(self) -> bytes:
+    def data(self) -> bytes | bytearray:
         return self._data  # type: ignore[attr-defined, no-any-return]
 
     @property  # type: ignore[override]
@@ -50,7 +53,8 @@ class StoredOutput(Output):
         return self._text  # type: ignore[attr-defined, no-any-return]
 
 
-def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: str = "utf-8") -> bool:
+def write_atomic(path: str | os.PathLike[str], text: str | bytes | bytearray, *,
+                 encoding: str = "utf-8") -> bool:
     """Write ``text`` (or bytes) to ``path`` atomically; return False when the bytes were already there.
 
     Skipping identical content keeps CI commits quiet and mtimes stable.  A symlink
@@ -59,7 +63,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: s
     target = Path(path)
     if target.is_symlink():
         target = Path(os.path.realpath(target))
-    data = text if isinstance(text, bytes) else text.encode(encoding)
+    data = text.encode(encoding) if isinstance(text, str) else text
     try:
         special = not stat.S_ISREG(target.stat().st_mode)
     except OSError:
@@ -84,18 +88,23 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, encoding: s
     return True
 
 
-def replace_file(target: str | os.PathLike[str], data: bytes, *, sync: bool, mode: int | None = None) -> None:
+def replace_file(target: str | os.PathLike[str], data: bytes | bytearray | Callable[[BinaryIO], None], *,
+                 sync: bool, mode: int | None = None) -> None:
     """Put ``data`` at ``target`` through a temp file in the same folder and a rename.
 
     Readers see the old file or the new one, never a part.  ``sync`` makes it
     survive a crash too (a user's file); a cache record skips that cost, since
-    a torn record is ignored like any corrupt one.
+    a torn record is ignored like any corrupt one.  ``data`` may be a function
+    that writes to the open file, so a large record is never held in memory.
     """
     folder = os.path.dirname(os.path.abspath(target))
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             if sync:
                 handle.flush()
                 os.fsync(handle.fileno())

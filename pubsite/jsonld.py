@@ -81,5 +81,12 @@ def json_ld(pubs: Iterable[Publication], base: str = "") -> Markup:
 
     One line per article keeps the page small and its diffs readable.
     """
-    items = ",\n".join(script_json(article(p, base)) for p in pubs)
-    return Markup('{"@context": "https://schema.org", "@graph": [\n' + items + "\n]}")
+    parts = ['{"@context": "https://schema.org", "@graph": [\n']
+    for index, pub in enumerate(pubs):
+        if index:
+            parts.append(",\n")
+        parts.append(script_json(article(pub, base)))
+    parts.append("\n]}")
+    # One join: on a large bibliography the document is tens of megabytes, and
+    # joining the items first and then adding the ends would hold it twice.
+    return Markup("".join(parts))

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -132,12 +132,32 @@ def badge_style(short: str, config: Config) -> str:
     return ""
 
 
-def _json_ld(pubs: list[Publication], config: Config) -> Markup | None:
+class _OnDemand:
+    """Markup made when the template prints it, and not kept afterwards.
+
+    The JSON-LD of a large bibliography is tens of megabytes as a string;
+    made up front it would stay alive through the whole render.
+    """
+
+    def __init__(self, make: Callable[[], Markup]) -> None:
+        self._make = make
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __html__(self) -> Markup:
+        return self._make()
+
+    def __str__(self) -> str:
+        return str(self._make())
+
+
+def _json_ld(pubs: list[Publication], config: Config) -> _OnDemand | None:
     if not config.json_ld or config.format != "page":
         return None
     from .jsonld import json_ld
 
-    return json_ld(pubs, config.site_url)
+    return _OnDemand(lambda: json_ld(pubs, config.site_url))
 
 
 def _profile_bio(config: Config) -> Markup:
@@ -237,3 +257,24 @@ def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIO
         return template.render(_context(site, config, sections, config.css if css is None else css))
     except jinja2.TemplateError as exc:
         raise template_error(exc) from None
+
+
+def render_encoded(site: Site, config: Config) -> bytes | bytearray:
+    """:func:`render` as the UTF-8 bytes to write, without ever holding the whole text.
+
+    Templates are rendered piece by piece into a byte buffer: a large page as
+    one string, plus the list of pieces joined into it, was most of the
+    memory of a large render.  The buffer is returned as it is (compare and
+    write it like bytes; nobody modifies it).
+    """
+    if config.format not in TEMPLATES:
+        return render(site, config).encode("utf-8")
+    env = environment(override_folder(config.template_dir))
+    out = bytearray()
+    try:
+        template = env.get_template(TEMPLATES[config.format])
+        for piece in template.generate(_context(site, config, ALL_SECTIONS, config.css)):
+            out += piece.encode("utf-8")
+    except jinja2.TemplateError as exc:
+        raise template_error(exc) from None
+    return out  # not copied into bytes: that would hold the page twice

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .config import Config
 from .errors import Problem, ProblemCounts
-from .fsutil import Output, StoredOutput
+from .fsutil import Output, EncodedOutput
 from .model import Site
 
 if TYPE_CHECKING:  # the rest is imported where used: a cached render needs none of it
@@ -153,12 +153,11 @@ def render_site(config: Config, progress: Progress | None = None) -> Result:
         hit = cache.lookup()
         if hit is not None:
             return Result(problems=hit.problems,
-                          files=tuple(StoredOutput(path, data) for path, data in hit.files),
+                          files=tuple(EncodedOutput(path, data) for path, data in hit.files),
                           publication_count=hit.publications, news_count=hit.news, config=config)
         with cache.recording() as opened:
             result = _render(config, progress, cache)
-        cache.store(opened, [(f.path, f.text) for f in result.files], result.problems,
-                    result.publication_count, result.news_count)
+        cache.store(opened, result.files, result.problems, result.publication_count, result.news_count)
         return result
     return _render(config, progress, None)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from sys import intern
 from dataclasses import dataclass, field
 
 __all__ = ["Block", "split", "split_with_bibtexparser"]
@@ -282,7 +283,7 @@ def _entry(text: str, at: int, word: str, opener: int, end: int, starts: list[in
                 break
             eq, close = _slow_field(text, pos, end, starts)
             value = text[eq + 1:close].strip()
-        name = text[pos:eq].strip()
+        name = intern(text[pos:eq].strip())  # a dozen names, each in every entry
         if name in names:
             duplicate = True
         names.add(name)

@@ -17,11 +17,11 @@ from pathlib import Path
 from . import host as hosts
 from .config import Config
 from .errors import ConfigError, PubsiteError
-from .fsutil import Output
+from .fsutil import EncodedOutput, Output
 from .inject import find_regions, front_matter, inject
 from .model import Site
 from .atom import to_atom
-from .render import CSS_FILE, render, stylesheet
+from .render import CSS_FILE, render, render_encoded, stylesheet
 
 #: Formats whose text ends up inside another generator's page.
 EMBEDDED = ("fragment", "markdown")
@@ -80,10 +80,12 @@ def planned(site: Site, config: Config) -> tuple[Output, ...]:
         main = Output(path, inject(text, path, contents))
     else:
         target = config.output if config.output not in (None, "-") else None
-        text = render(site, config)
         if config.format in EMBEDDED:
+            text = render(site, config)
             text = hosts.protect(text, hosts.resolve(config.host, hosts.host_for_output(target)))
-        main = Output(target, text)
+            main = Output(target, text)
+        else:
+            main = EncodedOutput(target, render_encoded(site, config))
     if config.css == "file" and config.format in STYLED and main.path is not None:
         files.append(_stylesheet_beside(main.path, config.template_dir))
     if config.feed and config.format != "atom":

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from pubsite import cache as cache_module
 from pubsite import publications
 from pubsite.config import Config, load_config
+from pubsite.fsutil import Output
 from pubsite.site import render_site
 
 from .conftest import invoke
@@ -274,7 +275,7 @@ def test_a_file_read_during_the_render_is_a_dependency(site: Path) -> None:
     with cache.recording() as opened:
         extra.read_text()
     os.utime(extra, (1, 1))  # older than the render, as an untouched input is
-    cache.store(opened, [(None, "output")], [], 0, 0)
+    cache.store(opened, [Output(None, "output")], [], 0, 0)
     again = cache_module.RenderCache(".pubsite-cache", config)
     assert again.lookup() is not None
     extra.write_text("two")
@@ -289,7 +290,7 @@ def test_an_input_written_during_the_render_is_not_trusted(site: Path) -> None:
     cache.lookup()
     with cache.recording() as opened:
         extra.read_text()
-    cache.store(opened, [(None, "output")], [], 0, 0)  # extra.txt is as new as the render
+    cache.store(opened, [Output(None, "output")], [], 0, 0)  # extra.txt is as new as the render
     assert cache_module.RenderCache(".pubsite-cache", config).lookup() is None
 
 
