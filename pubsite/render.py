@@ -146,10 +146,11 @@ class _OnDemand:
         return True
 
     def __html__(self) -> Markup:
-        return self._make()
+        # Printed through __html__, it bypasses the environment's finalize: clean it here.
+        return _printable(self._make())  # type: ignore[no-any-return]
 
     def __str__(self) -> str:
-        return str(self._make())
+        return str(_printable(self._make()))
 
 
 def _json_ld(pubs: list[Publication], config: Config) -> _OnDemand | None:
