@@ -88,7 +88,7 @@ def corpus(request: pytest.FixtureRequest) -> Outcome:
     name = request.param
     if name not in _CACHE:
         path = CORPORA / name
-        result = render_site(Config(bib=(str(path),), news=None, format="json"))
+        result = render_site(Config(bib=(str(path),), news=None, format="json", cache_dir=None))
         _CACHE[name] = Outcome(independent_entries(path), result.site.publications, result.problems)
     return _CACHE[name]
 

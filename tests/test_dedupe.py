@@ -43,7 +43,7 @@ def render(tmp_path: Path, files: dict[str, str], fmt: str = "json", **settings:
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         paths.append(str(tmp_path / name))
-    return render_site(Config(bib=tuple(paths), news=None, format=fmt, **settings))
+    return render_site(Config(bib=tuple(paths), news=None, format=fmt, cache_dir=None, **settings))
 
 
 def test_preprint_shown_once_under_its_published_version(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def record(pub: dict[str, Any]) -> dict[str, Any]:
 
 def rendered(name: str, owner: list[str]) -> dict[str, Any]:
     path = EXPORTERS / f"{name}.bib"
-    result = render_site(Config(bib=(str(path),), news=None, owner=tuple(owner), format="json"))
+    result = render_site(Config(bib=(str(path),), news=None, owner=tuple(owner), format="json", cache_dir=None))
     return {
         "owner": owner,
         "problems": [str(p)[len(str(path)) + 1:].replace(str(path), path.name) for p in result.problems],

@@ -24,7 +24,7 @@ def render(tmp_path: Path, text: str | bytes, fmt: str = "json") -> tuple[Any, l
         path.write_bytes(text)
     else:
         path.write_text(text, encoding="utf-8")
-    result = render_site(Config(bib=(str(path),), news=None, format=fmt))
+    result = render_site(Config(bib=(str(path),), news=None, format=fmt, cache_dir=None))
     problems = [(p.line, p.level, p.code) for p in result.problems]
     pubs = json.loads(result.text)["publications"] if fmt == "json" else None
     return pubs, problems, result.text
@@ -134,7 +134,7 @@ def test_control_characters_never_reach_the_page(tmp_path: Path) -> None:
                                        encoding="utf-8")
     for fmt in ("fragment", "page"):
         html = render_site(Config(bib=(str(tmp_path / "refs.bib"),), news=str(tmp_path / "news.yaml"),
-                                  format=fmt)).text
+                                  format=fmt, cache_dir=None)).text
         assert not any(c in html for c in "\x00\x01\x07\x0b")
         assert "Deep Nets" in html and "Accepted" in html
         parser = html5lib.HTMLParser(strict=True)

@@ -31,7 +31,7 @@ BIB = """\
 def keys(tmp_path: Path, rank: tuple[str, ...]) -> list[str]:
     path = tmp_path / "refs.bib"
     path.write_text(BIB, encoding="utf-8")
-    result = render_site(Config(bib=(str(path),), news=None, format="json", venue_rank=rank))
+    result = render_site(Config(bib=(str(path),), news=None, format="json", venue_rank=rank, cache_dir=None))
     return [p["key"] for p in json.loads(result.text)["publications"]]
 
 

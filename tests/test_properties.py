@@ -217,7 +217,7 @@ def test_any_input_renders_safely_or_fails_cleanly(bib: str, news: str, owner: t
         news_path.write_bytes(news.encode("utf-8", "surrogatepass"))
         for fmt in FORMATS:
             config = Config(bib=(str(bib_path),), news=str(news_path), owner=owner, format=fmt,
-                            template_dir=str(Path(folder, "templates")))
+                            template_dir=str(Path(folder, "templates")), cache_dir=None)
             try:
                 first = render_site(config).text
             except PubsiteError:
@@ -237,7 +237,7 @@ def test_any_author_field_renders_as_escaped_names(field: str) -> None:
         path.write_text("@article{k, title={T}, year={2020}, author={" + field.replace("}", "") + "}}\n",
                         encoding="utf-8", errors="surrogatepass")
         try:
-            result = render_site(Config(bib=(str(path),), news=None, owner=("John Smith",)))
+            result = render_site(Config(bib=(str(path),), news=None, owner=("John Smith",), cache_dir=None))
         except PubsiteError:
             return
         check_html(result.text, page=False)
