@@ -130,12 +130,12 @@ def test_control_characters_never_reach_the_page(tmp_path: Path) -> None:
     import html5lib
 
     (tmp_path / "news.yaml").write_text('- date: 2024-12\n  text: "Accepted\\vat ICML\\u0001"\n', encoding="utf-8")
-    (tmp_path / "refs.bib").write_text("@misc{a, title={Deep\x00 Nets\x07}, author={Doe, J}, year=2020}\n",
+    (tmp_path / "refs.bib").write_text("@misc{a\x7f, title={Deep\x00 Nets\x07}, author={Doe, J}, year=2020}\n",
                                        encoding="utf-8")
     for fmt in ("fragment", "page"):
         html = render_site(Config(bib=(str(tmp_path / "refs.bib"),), news=str(tmp_path / "news.yaml"),
                                   format=fmt, cache_dir=None)).text
-        assert not any(c in html for c in "\x00\x01\x07\x0b")
+        assert not any(c in html for c in "\x00\x01\x07\x0b\x7f")
         assert "Deep Nets" in html and "Accepted" in html
         parser = html5lib.HTMLParser(strict=True)
         parser.parse(html) if fmt == "page" else parser.parseFragment(html)
