@@ -9,9 +9,10 @@ shared corpora folder beside the repository.  For each corpus it prints:
 
 - entries rendered / reported (errors, warnings);
 - median wall time and peak RSS of cold ``pubsite render --format page``
-  (no cache), warm ``render`` and warm ``render --check`` (nothing changed),
-  and a render after one entry was edited;
-- the stage breakdown of a cold render (parse, normalize, render, write);
+  (empty cache, and ``--no-cache``), warm ``render`` and warm ``render
+  --check`` (nothing changed);
+- the stage breakdown of an uncached render (parse, normalize, render,
+  write), and how many entries are built again after one entry is edited;
 - the ratios against a bare ``bibtexparser.parse_file`` of the same file run
   in the same way (and bibtex2html on the repaired file, when installed);
 - the start-up ratios: ``pubsite --help`` against ``python -c pass``, and a
@@ -84,32 +85,61 @@ def pubsite_env() -> dict[str, str]:
     return env
 
 
-def stages(corpus: Path, cwd: Path) -> dict[str, float]:
-    """Cold stage breakdown, measured inside one process with the library's own pieces."""
-    code = f"""
-import json, time, sys
+_STAGES = """
+import json, sys, time
 t0 = time.perf_counter()
+from dataclasses import replace
+from pubsite import bib, publications, site, targets, fsutil
 from pubsite.config import load_config
-from pubsite import bib, site, render, fsutil
 t1 = time.perf_counter()
-config = load_config(None, {{"bib": ({str(corpus)!r},), "format": "page", "news": None, "output": "stage.html"}})
+corpus, edited = sys.argv[1], sys.argv[2]
+config = replace(load_config(None, {"bib": (corpus,), "format": "page", "output": "stage.html"}),
+                 cache_dir=None)
 entries, problems = bib.load(config.bib)
 t2 = time.perf_counter()
-import pubsite.bib as _b
-_orig = _b.load
-_b.load = lambda paths: (entries, list(problems))
+real_load = bib.load
+bib.load = lambda paths: (entries, list(problems))
 model, problems = site.build_site(config)
-_b.load = _orig
+bib.load = real_load
 t3 = time.perf_counter()
-text = render.render(model, config)
+files = targets.planned(model, config)
 t4 = time.perf_counter()
-fsutil.write_atomic("stage.html", text)
+for out in files:
+    fsutil.write_atomic(out.path, out.data)
 t5 = time.perf_counter()
-print(json.dumps({{"import": t1 - t0, "parse": t2 - t1, "normalize": t3 - t2, "render": t4 - t3, "write": t5 - t4}}))
+# One entry edited after a cached render: how many entries are built again, and how long it takes.
+config = replace(config, bib=(edited,), cache_dir=".stage-cache")
+site.render_site(config)
+text = open(edited, encoding="utf-8").read()
+at = text.index("title", text.index("@inproceedings"))
+open(edited, "w", encoding="utf-8").write(text[:at] + "title = {An Edited Title},\n  old" + text[at:])
+built = []
+real_build = publications.build
+def counting(entry, *args, **kwargs):
+    built.append(entry.key)
+    return real_build(entry, *args, **kwargs)
+publications.build = counting
+t6 = time.perf_counter()
+site.render_site(config)
+t7 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "parse": t2 - t1, "normalize": t3 - t2, "render": t4 - t3,
+                  "write": t5 - t4, "edit": t7 - t6, "rebuilt": len(built)}))
 """
-    out = subprocess.run([PY, "-c", code], cwd=cwd, env=pubsite_env(), capture_output=True, text=True)
+
+
+def stages(corpus: Path, cwd: Path) -> dict[str, float]:
+    """Stage breakdown of an uncached render, in one process, with the library's own pieces.
+
+    Also edits one entry of a copy after a cached render and reports how many
+    entries the next render built again (it should be one) and its time.
+    """
+    edited = cwd / ("edited-" + corpus.name)
+    shutil.copyfile(corpus, edited)
+    out = subprocess.run([PY, "-c", _STAGES, str(corpus), str(edited)], cwd=cwd, env=pubsite_env(),
+                         capture_output=True, text=True)
     if out.returncode:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}  # type: ignore[dict-item]
+        lines = out.stderr.strip().splitlines()
+        return {"error": lines[-1] if lines else "failed"}  # type: ignore[dict-item]
     return json.loads(out.stdout)
 
 
@@ -152,10 +182,8 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
         out["code"] = last.code
         out["warm"] = median_run(render_cmd, work, repeat, env=env)[:2]
         out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:2]
-
-        edited = work / corpus.name
-        text = corpus.read_bytes()
-        at = text.find(b"title")
+        out["cold, no cache"] = median_run(render_cmd + ["--no-cache"], work, repeat, before=clean,
+                                           env=env)[:2]
         stage_dir = work / "stages"
         stage_dir.mkdir()
         out["stages"] = stages(corpus, stage_dir)
@@ -167,7 +195,6 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
             b2h_dir.mkdir()
             cmd = [b2h, "-q", "-i", "-nobibsource", "-o", "out", str(fixed)]
             out["bibtex2html"] = median_run(cmd, b2h_dir, repeat)[:2]
-        del edited, text, at
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -214,15 +241,21 @@ def main() -> None:
         print(f"  bare bibtexparser.parse_file   {fmt(res['bare'])}")
         if "bibtex2html" in res:
             print(f"  bibtex2html (repaired file)    {fmt(res['bibtex2html'])}")
-        for name in ("cold", "warm", "check"):
+        for name in ("cold", "cold, no cache", "warm", "check"):
             wall = res[name][0]  # type: ignore[index]
-            line = f"  pubsite render {name:<15} {fmt(res[name])}   {wall / bare:5.2f}x bare parse"
+            label = {"check": "warm --check", "cold, no cache": "cold --no-cache"}.get(name, name)
+            line = f"  pubsite render {label:<15} {fmt(res[name])}   {wall / bare:5.2f}x bare parse"
             if "bibtex2html" in res:
                 line += f"   {wall / res['bibtex2html'][0]:5.2f}x bibtex2html"  # type: ignore[index]
             print(line)
-        stages_ = res["stages"]
-        print("  cold stages: " + ", ".join(f"{k} {v:.3f} s" if isinstance(v, float) else f"{k} {v}"
-                                           for k, v in stages_.items()))  # type: ignore[union-attr]
+        st = res["stages"]
+        if "error" in st:  # type: ignore[operator]
+            print(f"  stages: {st['error']}")  # type: ignore[index]
+        else:
+            print("  stages (uncached, in-process): " + ", ".join(
+                f"{k} {st[k]:.3f} s" for k in ("import", "parse", "normalize", "render", "write")))  # type: ignore[index]
+            print(f"  one entry edited after a cached render: {st['rebuilt']} entr"  # type: ignore[index]
+                  f"{'y' if st['rebuilt'] == 1 else 'ies'} built again, {st['edit']:.3f} s in-process")  # type: ignore[index]
     medium = next((c for c in corpora if c.name == "medium.bib"), CORPORA / "medium.bib")
     res = startup(max(args.repeat, 5), medium if medium.is_file() else None)
     print("\n== start-up")
