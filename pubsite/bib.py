@@ -248,7 +248,8 @@ def _repair_failed(text: str, block: Block, following: list[Block], path: str,
     if len(entries) != 1 or again.failed_blocks and not isinstance(entries[0], model.DuplicateFieldKeyBlock):
         return [], slip_line
     line = start_line + patch.text.count("\n", 0, patch.at) + 1
-    key = getattr(entries[0], "key", None) or getattr(entries[0].ignore_error_block, "key", "?")
+    found = entries[0]
+    key = found.ignore_error_block.key if isinstance(found, model.DuplicateFieldKeyBlock) else found.key
     problems.append(Problem(path, line, "warning", "PS502", f"entry '{key}': {patch.message}"))
     return _convert(entries), slip_line
 

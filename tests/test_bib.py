@@ -123,6 +123,13 @@ def test_slips_are_repaired_and_reported(text: str, fields: dict[str, str], line
     assert words in problems[0].message and "'a'" in problems[0].message
 
 
+def test_repaired_entry_with_an_empty_key() -> None:
+    # Found by the property tests: a key of blank characters, then "author{".
+    entries, problems = parse("@article{\x0c,\n  author{X}\n}\n")
+    assert entries[0].get("author") == "X"
+    assert [(p.line, p.code) for p in problems] == [(2, "PS502")]
+
+
 def test_unrepairable_slips_stay_errors() -> None:
     # An unclosed value (not just an unclosed entry) has no single reading.
     entries, problems = parse("@misc{a,\n title={T,\n year={2017}\n\n@book{b, title={B}}\n")
