@@ -156,8 +156,7 @@ class _OnDemand:
         return True
 
     def __html__(self) -> Markup:
-        # Printed through __html__, it bypasses the environment's finalize: clean it here.
-        return _printable(self._make())  # type: ignore[no-any-return]
+        return self._make()  # cleaned by the environment's finalize (_printable), once
 
     def __str__(self) -> str:
         return str(_printable(self._make()))
