@@ -85,7 +85,7 @@ def pubsite_env() -> dict[str, str]:
     return env
 
 
-_STAGES = """
+_STAGES = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from dataclasses import replace

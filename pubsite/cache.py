@@ -27,13 +27,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import pickle
 import sys
 import time
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
 
 from . import __version__
 from .errors import Problem
@@ -177,8 +176,7 @@ def _named_files(value: Any, out: set[str]) -> None:
 # -- the cache folder -----------------------------------------------------------------------
 
 
-@dataclass
-class Cached:
+class Cached(NamedTuple):
     """A render served from the cache: files to write (as UTF-8 bytes), problems, and counts."""
 
     files: tuple[tuple[str | None, bytes], ...]
@@ -363,6 +361,8 @@ class EntryStore:
         self.rebuilt = 0
         data = cache._read(self.name)
         if data is not None:
+            import pickle
+
             try:
                 loaded = pickle.loads(data)
                 if isinstance(loaded, dict):
@@ -392,6 +392,8 @@ class EntryStore:
         if self.new == self.old:
             return
         self.old = {}  # not needed any more: let it go before the new store is written
+
+        import pickle
 
         def dump(handle: BinaryIO) -> None:
             # Streamed to the file, and without pickle's memo of every object it

@@ -8,8 +8,6 @@ checks); no traceback ever reaches the user.
 
 from __future__ import annotations
 
-import difflib
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -312,6 +310,8 @@ def check_command(config_path: str | None, bib: tuple[str, ...], news: str | Non
     if format_ == "json":
         rows = [{"path": p.path, "line": p.line, "level": p.level, "code": p.code, "message": p.message}
                 for p in result.problems]
+        import json
+
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for problem in result.problems:
@@ -344,6 +344,8 @@ def _is_stale(target: str, out: Output) -> bool:
     if current is None:
         click.echo(f"{target}: missing; run pubsite render to create it", err=True)
     else:
+        import difflib
+
         diff = difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True),
                                     f"{target} (on disk)", f"{target} (rendered)")
         click.echo("".join(diff), nl=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -97,6 +96,8 @@ def replace_file(target: str | os.PathLike[str], data: bytes | bytearray | Calla
     a torn record is ignored like any corrupt one.  ``data`` may be a function
     that writes to the open file, so a large record is never held in memory.
     """
+    import tempfile  # here: a cached render never writes through it, and it is slow to import
+
     folder = os.path.dirname(os.path.abspath(target))
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:

@@ -10,9 +10,10 @@ entries with no year at all come last.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from .model import Publication
+if TYPE_CHECKING:  # annotations only: config imports this module, a cached render needs no model
+    from .model import Publication
 
 #: Kinds of publication for sections and filters, in the default section order.
 TYPE_TITLES: dict[str, str] = {

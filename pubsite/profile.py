@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .links import safe_url
-
 KEYS = ("name", "photo", "affiliation", "bio", "email", "links")
 
 Bad = Callable[[str, str], None]
@@ -36,6 +34,8 @@ def _url(value: Any, key: str, what: str, bad: Bad) -> str | None:
     if not isinstance(value, str):
         bad(key, f"{what} must be a URL string")
         return None
+    from .links import safe_url  # here: config imports this module, and most sites have no profile
+
     url = safe_url(value, "")
     if url is None:
         bad(key, f"{what} must be an http(s), mailto or site-relative URL, not '{value}'")
