@@ -194,6 +194,7 @@ class RenderCache:
         self.key = _digest(f"output {FORMAT}", code_fingerprint(), repr(config), os.getcwd())
         self._deps: dict[str, str | None] = {}
         self._started = 0.0
+        self.entry_store: EntryStore | None = None
 
     @classmethod
     def for_config(cls, config: Any) -> RenderCache | None:
@@ -304,7 +305,11 @@ class RenderCache:
     # - entry level -
 
     def entries(self, settings: str) -> EntryStore:
-        return EntryStore(self, _digest(f"entries {FORMAT}", code_fingerprint(), settings))
+        """The entry store for these build settings (the same object for the rest of the render)."""
+        name = _digest(f"entries {FORMAT}", code_fingerprint(), settings)
+        if self.entry_store is None or self.entry_store.digest != name:
+            self.entry_store = EntryStore(self, name)
+        return self.entry_store
 
     # - files -
 
@@ -351,13 +356,20 @@ Build = Callable[..., "tuple[Any, list[Problem]]"]
 
 
 class EntryStore:
-    """Built publications of one settings digest: loaded once, saved with only the entries still in use."""
+    """Per-entry results of one settings digest: loaded once, saved with only the entries still in use.
 
-    def __init__(self, cache: RenderCache, settings: str) -> None:
+    Two kinds: what ``build`` made of an entry, and the entry's identity for
+    duplicate detection (which decodes its title and authors too).
+    """
+
+    def __init__(self, cache: RenderCache, digest: str) -> None:
         self.cache = cache
-        self.name = f"entries-{settings}.pickle"
+        self.digest = digest
+        self.name = f"entries-{digest}.pickle"
         self.old: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
         self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
+        self.old_ids: dict[tuple[tuple[str, str], ...], Any] = {}
+        self.new_ids: dict[tuple[tuple[str, str], ...], Any] = {}
         self.rebuilt = 0
         data = cache._read(self.name)
         if data is not None:
@@ -365,10 +377,22 @@ class EntryStore:
 
             try:
                 loaded = pickle.loads(data)
-                if isinstance(loaded, dict):
-                    self.old = loaded
+                if isinstance(loaded, tuple) and len(loaded) == 2 \
+                        and isinstance(loaded[0], dict) and isinstance(loaded[1], dict):
+                    self.old, self.old_ids = loaded
             except Exception:  # a corrupt or foreign store is rebuilt, never an error
-                self.old = {}
+                self.old, self.old_ids = {}, {}
+
+    def identify(self, fields: Any) -> Any:
+        """:func:`pubsite.matching.identity` of these fields, from the store when known."""
+        from .matching import identity
+
+        key = tuple(fields.items())
+        found = self.old_ids.get(key)
+        if found is None:
+            found = identity(fields)
+        self.new_ids[key] = found
+        return found
 
     def build(self, build: Build, entry: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Problem]]:
         """``build(entry, *args, **kwargs)``, from the store when this entry was built before."""
@@ -389,18 +413,17 @@ class EntryStore:
         return pub, problems
 
     def save(self) -> None:
-        if self.new == self.old:
+        if self.new == self.old and self.new_ids == self.old_ids:
             return
-        self.old = {}  # not needed any more: let it go before the new store is written
+        self.old, self.old_ids = {}, {}  # not needed any more: let them go before the new store is written
 
         import pickle
 
         def dump(handle: BinaryIO) -> None:
-            # Streamed to the file, and without pickle's memo of every object it
-            # wrote: on a large bibliography both cost more memory than the render.
-            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True
-            pickler.dump(self.new)
+            # Streamed to the file rather than built in memory first.  (Pickle's
+            # memo stays on: without it shared strings are written, and read
+            # back, once per use, which made the store half again as large.)
+            pickle.dump((self.new, self.new_ids), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
         try:
             self.cache._write(self.name, dump)

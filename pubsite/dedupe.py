@@ -16,20 +16,21 @@ pair by pair.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 from .bib import RawEntry
 from .errors import Problem
 from .links import with_arxiv
-from .matching import authors_compatible, entry_identities, find_duplicates
+from .matching import Identity, authors_compatible, entry_identities, find_duplicates
 from .model import Publication
 
 #: Statuses of a version that supersedes a preprint of the same paper.
 _PUBLISHED = ("published", "to-appear")
 
 
-def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]],
-                     merge_preprints: bool = True) -> tuple[list[Publication], list[Problem]]:
+def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]], merge_preprints: bool = True,
+                     identify: Callable[[Mapping[str, str]], Identity] | None = None,
+                     ) -> tuple[list[Publication], list[Problem]]:
     """The publications to show, in input order, and a warning per duplicate pair.
 
     A preprint is dropped when it pairs with a published (or to-appear)
@@ -38,10 +39,10 @@ def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]],
     reported).  Each version a preprint is merged into gets its arXiv id when
     it has none, and is ``selected`` if the preprint was.  Pairs of two
     published versions, or two preprints, are reported only: which one to
-    delete is the user's call.
+    delete is the user's call.  ``identify``: see :func:`~pubsite.matching.entry_identities`.
     """
     pubs = [pub for _, pub in built]
-    identities = entry_identities([entry for entry, _ in built])
+    identities = entry_identities([entry for entry, _ in built], identify)
     pairs = find_duplicates(identities)
     into: dict[int, list[int]] = {}  # preprint index -> indexes of the versions shown instead
     if merge_preprints:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .bib import RawEntry
 from .latex import decode
@@ -84,10 +84,16 @@ def own_fields(entry: RawEntry, parents: Mapping[str, RawEntry]) -> dict[str, st
     return {k: v for k, v in fields.items() if k in _IDENTITY_KEEP or (k, v) not in inherited}
 
 
-def entry_identities(entries: Sequence[RawEntry]) -> list[Identity]:
-    """The identity of each entry of a bibliography, crossref-inherited identifiers left out."""
+def entry_identities(entries: Sequence[RawEntry],
+                     identify: Callable[[Mapping[str, str]], Identity] | None = None) -> list[Identity]:
+    """The identity of each entry of a bibliography, crossref-inherited identifiers left out.
+
+    ``identify`` stands in for :func:`identity` (the render cache passes a
+    memoised one, so an unchanged entry is not decoded again).
+    """
     parents = {e.key.lower(): e for e in entries}
-    return [identity(own_fields(e, parents)) for e in entries]
+    make = identify or identity
+    return [make(own_fields(e, parents)) for e in entries]
 
 
 def titles_match(a: str, b: str) -> bool:

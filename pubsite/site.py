@@ -87,8 +87,6 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
             pub, entry_problems = build(entry, owners, **options)
         problems.extend(entry_problems)
         built.append((entry, pub))
-    if store is not None:
-        store.save()
     return built, problems
 
 
@@ -102,8 +100,11 @@ def build_publications(config: Config, progress: Progress | None = None,
     from .rules import Silencer
 
     built, problems = build_entries(config, progress, cache)
+    store = cache.entry_store if cache is not None else None
     pubs, duplicates = merge_duplicates([(entry, pub) for entry, pub in built if pub is not None],
-                                        config.merge_preprints)
+                                        config.merge_preprints, store.identify if store else None)
+    if store is not None:
+        store.save()
     pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
     problems = Silencer(config.ignore, [entry for entry, _ in built])(problems + duplicates + extra_problems)
     return ordered(select(pubs, config), config.venue_rank), problems

@@ -297,3 +297,21 @@ def test_an_input_written_during_the_render_is_not_trusted(site: Path) -> None:
 def test_cache_folder_ignores_itself_in_git(site: Path) -> None:
     render()
     assert (site / ".pubsite-cache/.gitignore").read_text().strip().endswith("*")
+
+
+def test_duplicate_detection_decodes_only_the_edited_entry(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubsite import matching
+
+    render()
+    seen: list[str] = []
+    real = matching.identity
+
+    def counting(fields: Any) -> Any:
+        seen.append(fields.get("title", ""))
+        return real(fields)
+
+    monkeypatch.setattr(matching, "identity", counting)
+    _edit_title(site)
+    after = render()
+    assert seen == ["A Renamed Paper"]
+    assert after == render(cached=False)
