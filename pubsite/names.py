@@ -265,10 +265,13 @@ def split_name(name: str) -> tuple[str, str, str]:
 
 # -- folding and owner matching --------------------------------------------------------
 
-_FOLD_EXTRA = str.maketrans({
+#: Letters NFKD cannot decompose, spelled as ASCII-only exports spell them
+#: (shared with the venue table, which folds venue names the same way).
+LETTER_FOLDS = {
     "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "ı": "i",
     "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th",
-})
+}
+_FOLD_EXTRA = str.maketrans(LETTER_FOLDS)
 
 
 # ASCII punctuation, symbols and control characters (categories P, S, C), which fold deletes.

@@ -34,6 +34,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import yaml
 
+from .names import LETTER_FOLDS
+
 #: The venue kinds the table may use.
 KINDS = frozenset({"conference", "journal", "preprint", "workshop"})
 
@@ -53,8 +55,7 @@ class KnownVenue:
 
 # Letters that Unicode decomposition does not reduce to ASCII.
 _FOLD = str.maketrans({
-    "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i",
-    "þ": "th", "ð": "d",
+    **LETTER_FOLDS,  # ß needs no entry: casefold() already spells it "ss"
     # Quotes and dashes vary with the exporter's typography.
     "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u2032": "'",
     "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-",
