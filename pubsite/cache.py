@@ -311,6 +311,13 @@ class RenderCache:
             self.entry_store = EntryStore(self, name)
         return self.entry_store
 
+    def fragments(self) -> FragmentStore:
+        """The store of formatted entries for this configuration and template folder."""
+        template_dir = getattr(self.config, "template_dir", None)
+        folder = folder_digest(template_dir) if template_dir else None
+        return FragmentStore(self, _digest(f"fragments {FORMAT}", code_fingerprint(),
+                                           repr(self.config), folder or "-"))
+
     # - files -
 
     def _read(self, name: str) -> bytes | None:
@@ -436,6 +443,60 @@ class EntryStore:
         self.cache._prune("entries-", KEEP_ENTRY_STORES)
 
 
+class FragmentStore:
+    """Each entry's formatted HTML (and JSON-LD line), keyed by everything the entry holds.
+
+    The key is a digest of the publication's values, so an entry whose
+    displayed data changed in any way (its own fields, a duplicate merged into
+    it, a co-author's URL from config) misses; the store's name covers the
+    code, the whole configuration and the site's templates.  Kept with
+    ``marshal`` (strings only): loading it is a fraction of the page's render.
+    """
+
+    def __init__(self, cache: RenderCache, digest: str) -> None:
+        self.cache = cache
+        self.name = f"fragments-{digest}.bin"
+        self.old: dict[bytes, tuple[str, str | None]] = {}
+        loaded = cache._read_marshal(self.name)
+        if isinstance(loaded, dict):
+            self.old = loaded
+        self.new: dict[bytes, tuple[str, str | None]] = {}
+        self.made = 0
+
+    @staticmethod
+    def key(pub: Any) -> bytes:
+        return hashlib.blake2b(repr(_plain(pub)).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+
+    def get(self, key: bytes) -> tuple[str, str | None] | None:
+        found = self.old.get(key)
+        return found if isinstance(found, tuple) and len(found) == 2 else None
+
+    def put(self, key: bytes, value: tuple[str, str | None], made: bool) -> None:
+        self.new[key] = value
+        self.made += made
+
+    def save(self) -> None:
+        if self.new.keys() == self.old.keys():
+            return
+        self.old = {}
+        self.cache._write(self.name, marshal.dumps(self.new))
+        self.cache._prune("fragments-", KEEP_ENTRY_STORES)
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass tree as nested tuples of its values, whose ``repr`` is a stable key.
+
+    (A dataclass's own ``repr`` leaves out fields declared ``repr=False``, and
+    pickle's bytes depend on which equal strings happen to be one object.)
+    """
+    values = getattr(value, "__dict__", None)
+    if values is not None:
+        return (type(value).__name__, tuple([_plain(v) for v in values.values()]))
+    if type(value) is tuple and value and hasattr(value[0], "__dict__"):
+        return tuple([_plain(v) for v in value])
+    return value
+
+
 def settings_digest(*values: Any) -> str:
     """The ``build`` settings of a render, as part of an entry store's name."""
     return _digest(*(repr(v) for v in values))
@@ -444,6 +505,6 @@ def settings_digest(*values: Any) -> str:
 def iter_records(root: str) -> Iterator[str]:
     """Record files in a cache folder (for tests and ``--clear``-style tools)."""
     try:
-        yield from sorted(n for n in os.listdir(root) if n.startswith(("out-", "entries-")))
+        yield from sorted(n for n in os.listdir(root) if n.startswith(("out-", "entries-", "fragments-")))
     except OSError:
         return

@@ -76,16 +76,20 @@ def script_json(data: Any) -> Markup:
     return Markup(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))
 
 
-def json_ld(pubs: Iterable[Publication], base: str = "") -> Markup:
+def json_ld(pubs: Iterable[Publication], base: str = "", lines: Iterable[str | None] | None = None) -> Markup:
     """The page's ``application/ld+json`` document: one ``@graph`` of articles, one per line.
 
     One line per article keeps the page small and its diffs readable.
+    ``lines`` are the articles' :func:`script_json` made beforehand (a render
+    makes them with each entry's HTML, in parallel or from its cache).
     """
     parts = ['{"@context": "https://schema.org", "@graph": [\n']
+    made = iter(lines) if lines is not None else None
     for index, pub in enumerate(pubs):
         if index:
             parts.append(",\n")
-        parts.append(script_json(article(pub, base)))
+        line = next(made) if made is not None else None
+        parts.append(line if line is not None else script_json(article(pub, base)))
     parts.append("\n]}")
     # One join: on a large bibliography the document is tens of megabytes, and
     # joining the items first and then adding the ends would hold it twice.

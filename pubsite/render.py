@@ -13,7 +13,7 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -27,6 +27,9 @@ from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped, type_key
 from .template_errors import template_error
+
+if TYPE_CHECKING:
+    from .cache import FragmentStore
 
 TEMPLATES = {"fragment": "fragment.html", "page": "page.html", "markdown": "publications.md"}
 ALL_SECTIONS = ("news", "publications")
@@ -56,10 +59,17 @@ _NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\
                                     for plane in range(17)) + "]")
 
 
-# The ASCII part of _NOT_IN_HTML: most values are ASCII, and searching them with
-# this small class is several times faster than with the full one (every value
-# of every entry passes here).
+# The parts of _NOT_IN_HTML below U+0080 and below U+D800: a value's largest
+# character says which class can match in it, and searching a small class is
+# about ten times faster than the full one (every value of every entry passes here).
 _NOT_IN_HTML_ASCII = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NOT_IN_HTML_LOW = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _forbidden(value: str) -> re.Pattern[str]:
+    if value.isascii():
+        return _NOT_IN_HTML_ASCII
+    return _NOT_IN_HTML_LOW if max(value) < "\ud800" else _NOT_IN_HTML
 
 
 def _printable(value: Any) -> Any:
@@ -68,7 +78,7 @@ def _printable(value: Any) -> Any:
         value = Markup(value.__html__())  # markup made when printed (the JSON-LD)
     if not isinstance(value, str):
         return value
-    if (_NOT_IN_HTML_ASCII if value.isascii() else _NOT_IN_HTML).search(value):
+    if _forbidden(value).search(value):
         cleaned = _NOT_IN_HTML.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
@@ -101,7 +111,17 @@ def environment(template_dir: str | None) -> jinja2.Environment:
     return env
 
 
-def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) -> dict[str, Any]:
+def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
+             store: FragmentStore | None = None) -> dict[str, Any]:
+    """What every template sees; each entry's ``<li>`` is made up front when the templates allow.
+
+    ``publication_html(pub)`` prints an entry as ``_macros.html``'s
+    ``publication`` macro would.  The default ``publications.html`` uses it so
+    that those entries can be formatted before the template runs: on two
+    cores, and taken from ``store`` (the render cache) when an entry is
+    unchanged.  A site's own ``publications.html`` may print entries however
+    it likes, so nothing is made ahead for it.
+    """
     pubs = list(site.publications)
     legend: dict[str, str] = {}
     if any(p.has_equal for p in pubs):
@@ -111,12 +131,11 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
         for glyph, text in pub.mark_legend:
             if glyph in used and glyph not in legend:
                 legend[glyph] = text
-    return {
+    context = {
         "site": site,
         "publications": pubs,
         "groups": grouped(pubs, config.group_by, config.type_order),
         "selected": [p for p in pubs if p.selected] if config.show_selected else [],
-        "json_ld": _json_ld(pubs, config),
         "profile_bio": _profile_bio(config),
         "feed_href": feed_href(config) if config.format == "page" else None,
         "news": list(site.news),
@@ -129,6 +148,54 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str) ->
         "fragment_css": "none" if config.format == "page" else css,
         "css_href": CSS_FILE,
     }
+    env = environment(override_folder(config.template_dir))
+    made: dict[int, tuple[str, str | None]] = {}
+    want_ld = bool(config.json_ld) and config.format == "page"
+    macros = env.get_template("_macros.html").make_module(context)
+    if config.format in ("fragment", "page") and "publications" in sections \
+            and not _overridden(config, "publications.html"):
+        if _overridden(config, "_macros.html"):
+            store = None  # a site's own macro may read any of the context, not just the entry
+        made = _ahead(pubs, macros, config.site_url if want_ld else None, store)
+
+    def publication_html(pub: Publication) -> Markup:
+        found = made.get(id(pub))
+        return Markup(found[0]) if found is not None else macros.publication(pub)
+
+    context["publication_html"] = publication_html
+    context["json_ld"] = _json_ld(pubs, config, made) if want_ld else None
+    return context
+
+
+def _overridden(config: Config, name: str) -> bool:
+    folder = override_folder(config.template_dir)
+    return folder is not None and os.path.isfile(os.path.join(folder, name))
+
+
+def _ahead(pubs: list[Publication], macros: Any, base: str | None,
+           store: FragmentStore | None) -> dict[int, tuple[str, str | None]]:
+    """Each entry's ``<li>`` and JSON-LD line (None: no JSON-LD), by ``id`` of the publication."""
+    from .jsonld import article, script_json
+    from .parallel import split_map
+
+    def work(chunk: Sequence[Publication]) -> list[tuple[bytes | None, tuple[str, str | None], bool]]:
+        out = []
+        for pub in chunk:
+            key = store.key(pub) if store is not None else None
+            found = store.get(key) if key is not None else None  # type: ignore[union-attr]
+            if found is None:
+                ld = str(script_json(article(pub, base))) if base is not None else None
+                out.append((key, (str(macros.publication(pub)), ld), True))
+            else:
+                out.append((key, found, False))
+        return out
+
+    made: dict[int, tuple[str, str | None]] = {}
+    for pub, (key, value, new) in zip(pubs, split_map(work, pubs)):
+        made[id(pub)] = value
+        if key is not None:
+            store.put(key, value, new)  # type: ignore[union-attr]
+    return made
 
 
 def badge_style(short: str, config: Config) -> str:
@@ -162,12 +229,12 @@ class _OnDemand:
         return str(_printable(self._make()))
 
 
-def _json_ld(pubs: list[Publication], config: Config) -> _OnDemand | None:
-    if not config.json_ld or config.format != "page":
-        return None
+def _json_ld(pubs: list[Publication], config: Config,
+             made: dict[int, tuple[str, str | None]]) -> _OnDemand:
     from .jsonld import json_ld
 
-    return _OnDemand(lambda: json_ld(pubs, config.site_url))
+    lines = [made[id(pub)][1] for pub in pubs] if made else None
+    return _OnDemand(lambda: json_ld(pubs, config.site_url, lines))
 
 
 def _profile_bio(config: Config) -> Markup:
@@ -248,7 +315,7 @@ def to_json(site: Site) -> str:
 
 
 def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIONS,
-           css: str | None = None) -> str:
+           css: str | None = None, store: FragmentStore | None = None) -> str:
     """The whole output for ``config.format`` as one string (written only after this succeeds).
 
     ``sections`` picks what a fragment or Markdown output holds (an injected region
@@ -264,12 +331,13 @@ def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIO
     env = environment(override_folder(config.template_dir))
     try:
         template = env.get_template(TEMPLATES[config.format])
-        return template.render(_context(site, config, sections, config.css if css is None else css))
+        return template.render(_context(site, config, sections, config.css if css is None else css,
+                                        store))
     except jinja2.TemplateError as exc:
         raise template_error(exc) from None
 
 
-def render_encoded(site: Site, config: Config) -> bytes | bytearray:
+def render_encoded(site: Site, config: Config, store: FragmentStore | None = None) -> bytes | bytearray:
     """:func:`render` as the UTF-8 bytes to write, without ever holding the whole text.
 
     Templates are rendered piece by piece into a byte buffer: a large page as
@@ -278,12 +346,12 @@ def render_encoded(site: Site, config: Config) -> bytes | bytearray:
     write it like bytes; nobody modifies it).
     """
     if config.format not in TEMPLATES:
-        return render(site, config).encode("utf-8")
+        return render(site, config, store=store).encode("utf-8")
     env = environment(override_folder(config.template_dir))
     out = bytearray()
     try:
         template = env.get_template(TEMPLATES[config.format])
-        for piece in template.generate(_context(site, config, ALL_SECTIONS, config.css)):
+        for piece in template.generate(_context(site, config, ALL_SECTIONS, config.css, store)):
             out += piece.encode("utf-8")
     except jinja2.TemplateError as exc:
         raise template_error(exc) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import host as hosts
 from .config import Config
@@ -22,6 +23,9 @@ from .inject import find_regions, front_matter, inject
 from .model import Site
 from .atom import to_atom
 from .render import CSS_FILE, render, render_encoded, stylesheet
+
+if TYPE_CHECKING:
+    from .cache import FragmentStore
 
 #: Formats whose text ends up inside another generator's page.
 EMBEDDED = ("fragment", "markdown")
@@ -59,9 +63,10 @@ def _stylesheet_beside(path: str, template_dir: str | None) -> Output:
     return Output(os.path.join(os.path.dirname(path), CSS_FILE), stylesheet(template_dir))
 
 
-def planned(site: Site, config: Config) -> tuple[Output, ...]:
+def planned(site: Site, config: Config, store: FragmentStore | None = None) -> tuple[Output, ...]:
     """Every file this render writes, the main output last.
 
+    ``store`` (the render cache's formatted entries) is read and filled by the renders.
     The stylesheet comes first so a page never links to a stylesheet not yet
     written.  Raises :class:`PubsiteError` for unusable settings or markers.
     """
@@ -75,17 +80,17 @@ def planned(site: Site, config: Config) -> tuple[Output, ...]:
         for number, region in enumerate(find_regions(text, path)):
             # Only the first region carries the stylesheet; one <style> per page is enough.
             css = config.css if number == 0 else "none"
-            body = render(site, config, sections=region.sections, css=css)
+            body = render(site, config, sections=region.sections, css=css, store=store)
             contents[region.name] = hosts.protect(body, host)
         main = Output(path, inject(text, path, contents))
     else:
         target = config.output if config.output not in (None, "-") else None
         if config.format in EMBEDDED:
-            text = render(site, config)
+            text = render(site, config, store=store)
             text = hosts.protect(text, hosts.resolve(config.host, hosts.host_for_output(target)))
             main = Output(target, text)
         else:
-            main = EncodedOutput(target, render_encoded(site, config))
+            main = EncodedOutput(target, render_encoded(site, config, store))
     if config.css == "file" and config.format in STYLED and main.path is not None:
         files.append(_stylesheet_beside(main.path, config.template_dir))
     if config.feed and config.format != "atom":

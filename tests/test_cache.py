@@ -315,3 +315,55 @@ def test_duplicate_detection_decodes_only_the_edited_entry(site: Path, monkeypat
     after = render()
     assert seen == ["A Renamed Paper"]
     assert after == render(cached=False)
+
+
+@pytest.fixture
+def formatted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Titles of the entries whose HTML was made (not taken from the cache) since the test started."""
+    made: list[str] = []
+    real = cache_module.FragmentStore.put
+
+    def counting(self: Any, key: bytes, value: tuple[str, str | None], new: bool) -> None:
+        if new:
+            made.append(value[0].split('<strong class="pubsite-title">')[1].split("<")[0])
+        real(self, key, value, new)
+
+    monkeypatch.setattr(cache_module.FragmentStore, "put", counting)
+    return made
+
+
+def _color_config(site: Path) -> None:
+    (site / "pubsite.toml").write_text(CONFIG + "show_venue_badge = true\n")
+
+
+def _coauthor_url(site: Path) -> None:
+    (site / "pubsite.toml").write_text(CONFIG + '[coauthors]\n"Jane Doe" = "https://example.org/jane"\n')
+
+
+def _entry_template(site: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    packaged = Path(cache_module.__file__).parent / "templates/_macros.html"
+    (site / "templates/_macros.html").write_text(
+        packaged.read_text().replace('<strong class="pubsite-title">', '<strong class="pubsite-title" data-x="1">'))
+
+
+ALL_TITLES = ["A Third Paper", "Anchor Sampling for Federated Learning", "GlueFL: Reconciling Client Sampling"]
+
+
+@pytest.mark.parametrize("change, reformatted", [
+    (_edit_title, ["A Renamed Paper"]),
+    (_edit_news, []),
+    (_color_config, ALL_TITLES),  # a setting the entry template reads
+    (_coauthor_url, ALL_TITLES),
+    (_entry_template, []),  # a site's own entry macro: its entries are never cached
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_only_changed_entries_are_formatted_again(site: Path, formatted: list[str], change: Callable[[Path], None],
+                                                  reformatted: list[str]) -> None:
+    before = render()
+    assert sorted(formatted) == ALL_TITLES
+    change(site)
+    formatted.clear()
+    after = render()
+    assert sorted(formatted) == reformatted
+    assert after != before
+    assert after == render(cached=False)

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pubsite.config import Config
 from pubsite.site import render_site
@@ -108,3 +110,18 @@ def test_site_stylesheet_overrides_packaged_one(tmp_path: Path) -> None:
     out = render(tmp_path, "@misc{a, title={T}, year=2020}", format="page", template_dir=str(templates))
     assert "rebeccapurple" in out
     assert "rebeccapurple" not in render(tmp_path, "@misc{a, title={T}, year=2020}", format="page")
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40))
+def test_quick_control_character_search_agrees_with_the_full_one(text: str) -> None:
+    from pubsite.render import _NOT_IN_HTML, _forbidden
+
+    assert bool(_forbidden(text).search(text)) == bool(_NOT_IN_HTML.search(text))
+    assert _forbidden(text).sub("", text) == _NOT_IN_HTML.sub("", text)
+
+
+@pytest.mark.parametrize("text", ["é\x85", "\u4e00\ud800", "a\ufdd0", "\U0001ffff", "b\x7f", "ok é"])
+def test_quick_control_character_search_on_edges(text: str) -> None:
+    from pubsite.render import _NOT_IN_HTML, _forbidden
+
+    assert _forbidden(text).sub("", text) == _NOT_IN_HTML.sub("", text)

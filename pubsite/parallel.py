@@ -1,0 +1,96 @@
+"""Per-entry work split over two processes, so a large bibliography uses the second core.
+
+A render's per-entry steps (formatting each entry's HTML, its JSON-LD) are
+pure functions of data the process already holds, so a forked child can do
+the first half while this process does the second: the child inherits the
+inputs for free (copy-on-write) and sends back only its results, which are
+strings and cheap to pickle.  ``multiprocessing`` would pickle the inputs too
+and start a fresh interpreter on platforms without ``fork``.
+
+The split is an optimisation only, never a change of result: the halves are
+joined in order, a child that fails or dies is ignored and its half done
+here (so an error is raised here, with a normal traceback), and small inputs,
+single-core machines, threaded callers (``serve``) and platforms without
+``fork`` just run in one process.  ``PUBSITE_JOBS=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Below this many items a fork costs more than it saves.
+MIN_ITEMS = 1000
+
+
+def workers() -> int:
+    """How many processes a split may use: 1 or 2.
+
+    Forking a process that runs other threads can copy a lock some thread
+    holds, and the child would wait on it forever; so a threaded caller gets one.
+    """
+    if os.environ.get("PUBSITE_JOBS", "").strip() == "1":
+        return 1
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return 2 if cores > 1 else 1
+
+
+def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> list[R]:
+    """``work(items)``, computed as ``work(first half) + work(second half)`` on two cores when worth it.
+
+    ``work`` must return one result per item, in order, and depend only on its
+    argument and on state that exists before the call (the child sees a copy).
+    """
+    if len(items) < MIN_ITEMS or workers() < 2:
+        return work(items)
+    half = len(items) // 2
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps(work(items[:half]), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)  # no atexit handlers, no flushing the parent's buffered output twice
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        try:
+            mine = work(items[half:])
+            data = pipe.read()
+        except BaseException:
+            _stop(pid)
+            raise
+    _, status = os.waitpid(pid, 0)
+    theirs: list[R] | None = None
+    if os.waitstatus_to_exitcode(status) == 0:
+        try:
+            theirs = pickle.loads(data)
+        except Exception:
+            theirs = None
+    if not isinstance(theirs, list) or len(theirs) != half:
+        theirs = work(items[:half])  # the child failed: do its half here (and raise here, if it raises)
+    return theirs + mine
+
+
+def _stop(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
