@@ -366,80 +366,94 @@ class EntryStore:
     """Per-entry results of one settings digest: loaded once, saved with only the entries still in use.
 
     Two kinds: what ``build`` made of an entry, and the entry's identity for
-    duplicate detection (which decodes its title and authors too).
+    duplicate detection (which decodes its title and authors too).  Both are
+    kept as plain tuples (see :mod:`pubsite.packing`) with ``marshal``.
     """
 
     def __init__(self, cache: RenderCache, digest: str) -> None:
         self.cache = cache
         self.digest = digest
-        self.name = f"entries-{digest}.pickle"
+        self.name = f"entries-{digest}.bin"
         self.old: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
         self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
-        self.old_ids: dict[tuple[tuple[str, str], ...], Any] = {}
-        self.new_ids: dict[tuple[tuple[str, str], ...], Any] = {}
+        self.old_ids: dict[tuple[tuple[str, str], ...], tuple[Any, ...]] = {}
+        self.new_ids: dict[tuple[tuple[str, str], ...], tuple[Any, ...]] = {}
         self.rebuilt = 0
-        data = cache._read(self.name)
-        if data is not None:
-            import pickle
-
-            try:
-                loaded = pickle.loads(data)
-                if isinstance(loaded, tuple) and len(loaded) == 2 \
-                        and isinstance(loaded[0], dict) and isinstance(loaded[1], dict):
-                    self.old, self.old_ids = loaded
-            except Exception:  # a corrupt or foreign store is rebuilt, never an error
-                self.old, self.old_ids = {}, {}
+        loaded = cache._read_marshal(self.name)
+        if isinstance(loaded, tuple) and len(loaded) == 2 \
+                and isinstance(loaded[0], dict) and isinstance(loaded[1], dict):
+            self.old, self.old_ids = loaded
 
     def identify(self, fields: Any) -> Any:
         """:func:`pubsite.matching.identity` of these fields, from the store when known."""
-        from .matching import identity
+        from .matching import Identity, identity
 
         key = tuple(fields.items())
-        found = self.old_ids.get(key)
+        packed = self.old_ids.get(key)
+        found = None
+        if packed is not None:
+            try:
+                found = Identity(*packed)
+            except TypeError:  # a record of another shape: made again
+                found = None
         if found is None:
             found = identity(fields)
-        self.new_ids[key] = found
+            packed = tuple(found.__dict__.values())
+        self.new_ids[key] = packed
         return found
+
+    def lookup(self, entry: Any) -> tuple[Any, list[Problem]] | None:
+        """What ``build`` made of this entry before, reported at the entry's current place; None if new."""
+        from .packing import unpack
+
+        key = (entry.key, entry.type, entry.fields)
+        hit = self.old.get(key)
+        if hit is None:
+            return None
+        try:
+            packed, problems = hit
+            pub = unpack(packed) if packed is not None else None
+            found = [Problem(entry.path, entry.line + delta, level, code, message)
+                     for delta, level, code, message in problems]
+        except (TypeError, ValueError, IndexError):  # a record of another shape: built again
+            return None
+        self.new[key] = hit
+        if pub is not None and (pub.path != entry.path or pub.line != entry.line):
+            pub = replace(pub, path=entry.path, line=entry.line)
+        return pub, found
+
+    def remember(self, entry: Any, pub: Any, problems: list[Problem]) -> None:
+        """Keep what ``build`` made of an entry (unless a problem points into another file)."""
+        from .packing import pack
+
+        self.rebuilt += 1
+        if all(p.path == entry.path for p in problems):
+            self.new[(entry.key, entry.type, entry.fields)] = (
+                pack(pub) if pub is not None else None,
+                tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
 
     def build(self, build: Build, entry: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Problem]]:
         """``build(entry, *args, **kwargs)``, from the store when this entry was built before."""
-        key = (entry.key, entry.type, entry.fields)
-        hit = self.old.get(key)
-        if hit is not None:
-            pub, problems = hit
-            self.new[key] = hit
-            if pub is not None and (pub.path != entry.path or pub.line != entry.line):
-                pub = replace(pub, path=entry.path, line=entry.line)
-            return pub, [Problem(entry.path, entry.line + delta, level, code, message)
-                         for delta, level, code, message in problems]
-        self.rebuilt += 1
+        found = self.lookup(entry)
+        if found is not None:
+            return found
         pub, problems = build(entry, *args, **kwargs)
-        if all(p.path == entry.path for p in problems):
-            self.new[key] = (pub, tuple((p.line - entry.line, p.level, p.code, p.message)
-                                        for p in problems))
+        self.remember(entry, pub, problems)
         return pub, problems
 
     def save(self) -> None:
-        if self.new == self.old and self.new_ids == self.old_ids:
+        if self.new.keys() == self.old.keys() and self.new_ids.keys() == self.old_ids.keys():
             return
         self.old, self.old_ids = {}, {}  # not needed any more: let them go before the new store is written
-
-        import pickle
-
-        def dump(handle: BinaryIO) -> None:
-            # Streamed to the file rather than built in memory first.  (Pickle's
-            # memo stays on: without it shared strings are written, and read
-            # back, once per use, which made the store half again as large.)
-            pickle.dump((self.new, self.new_ids), handle, protocol=pickle.HIGHEST_PROTOCOL)
-
         try:
-            self.cache._write(self.name, dump)
-        except Exception:  # something in a record cannot be pickled: keep no store
+            data = marshal.dumps((self.new, self.new_ids))
+        except ValueError:  # a value marshal cannot write: keep no store
             try:
                 os.unlink(os.path.join(self.cache.root, self.name))
             except OSError:
                 pass
             return
+        self.cache._write(self.name, data)
         self.cache._prune("entries-", KEEP_ENTRY_STORES)
 
 

@@ -7,7 +7,8 @@ nothing here prints, exits or imports click.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+import os
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .config import Config
 from .errors import Problem, ProblemCounts
@@ -65,6 +66,8 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
     """
     from . import bib
     from .names import Owners
+    from .packing import Packed, pack, unpack
+    from .parallel import split_map
     from .publications import build
 
     entries, problems = bib.load(config.bib)
@@ -77,16 +80,41 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
 
         # Everything build() is given is part of the store's key.
         store = cache.entries(settings_digest(owners, sorted(options.items())))
-    built: list[tuple[RawEntry, Publication | None]] = []
-    for done, entry in enumerate(entries, 1):
-        if progress is not None:
-            progress(done, len(entries))
+    results: list[tuple[Publication | None, list[Problem]] | None] = [None] * len(entries)
+    missing: list[int] = []
+    for index, entry in enumerate(entries):
+        results[index] = store.lookup(entry) if store is not None else None
+        if results[index] is None:
+            missing.append(index)
+    parent = os.getpid()
+    done = len(entries) - len(missing)
+
+    def build_some(chunk: Sequence[RawEntry]) -> list[tuple[Publication | None, list[Problem]]]:
+        out = []
+        for entry in chunk:
+            out.append(build(entry, owners, **options))
+            if progress is not None and os.getpid() == parent:  # the other half goes at the same pace
+                progress(min(len(entries), done + 2 * len(out)), len(entries))
+        return out
+
+    def send(result: tuple[Publication | None, list[Problem]]) -> tuple[Packed | None, list[Problem]]:
+        return (pack(result[0]) if result[0] is not None else None), result[1]
+
+    def receive(sent: tuple[Packed | None, list[Problem]]) -> tuple[Publication | None, list[Problem]]:
+        return (unpack(sent[0]) if sent[0] is not None else None), sent[1]
+
+    chunk = [entries[i] for i in missing]
+    for index, (pub, entry_problems) in zip(missing, split_map(build_some, chunk, send, receive)):
         if store is not None:
-            pub, entry_problems = store.build(build, entry, owners, **options)
-        else:
-            pub, entry_problems = build(entry, owners, **options)
-        problems.extend(entry_problems)
-        built.append((entry, pub))
+            store.remember(entries[index], pub, entry_problems)
+        results[index] = (pub, entry_problems)
+    built: list[tuple[RawEntry, Publication | None]] = []
+    for entry, result in zip(entries, results):
+        assert result is not None
+        built.append((entry, result[0]))
+        problems.extend(result[1])
+    if progress is not None:
+        progress(len(entries), len(entries))
     return built, problems
 
 

@@ -92,3 +92,25 @@ def test_a_split_render_is_byte_identical(small_splits: None, monkeypatch: pytes
     split = render_site(config).text
     monkeypatch.setenv("PUBSITE_JOBS", "1")
     assert render_site(config).text == split
+
+
+@needs_fork
+def test_a_split_build_fills_the_cache_and_an_edit_rebuilds_one_entry(
+        small_splits: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    from pubsite import publications
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    bib = (data / "publications.bib").read_text(encoding="utf-8")
+    root = write_site({"data/publications.bib": bib})
+    monkeypatch.chdir(root)
+    config = load_config(None, {"format": "page", "owner": ("Shiqi He",)})
+    first = render_site(config).text
+    built: list[str] = []
+    real = publications.build
+    monkeypatch.setattr(publications, "build", lambda entry, *a, **k: built.append(entry.key) or real(entry, *a, **k))
+    assert render_site(config).text == first and built == []
+    (root / "data/publications.bib").write_text(bib.replace("{INFOCOM}", "{INFOCOM Edited}", 1), encoding="utf-8")
+    edited = render_site(config).text
+    assert len(built) == 1
+    assert edited == render_site(load_config(None, {"format": "page", "owner": ("Shiqi He",), "cache_dir": None})).text
+    assert edited != first

@@ -1,0 +1,38 @@
+"""Publications packed for the cache or another process come back equal, field for field."""
+
+from __future__ import annotations
+
+import marshal
+from dataclasses import fields
+from pathlib import Path
+
+from pubsite.config import load_config
+from pubsite.model import Author, Link, Links, Publication
+from pubsite.packing import pack, unpack
+from pubsite.site import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_shipped_and_exported_publication_survives_a_marshal_round_trip() -> None:
+    bibs = (str(ROOT / "data/publications.bib"), *map(str, sorted((ROOT / "tests/exporters").rglob("*.bib"))))
+    site, _ = build_site(load_config(None, {"bib": bibs, "owner": ("Shiqi He",), "cache_dir": None}))
+    assert len(site.publications) > 50
+    for pub in site.publications:
+        back = unpack(marshal.loads(marshal.dumps(pack(pub))))
+        assert back == pub
+        assert [getattr(back, f.name) for f in fields(back)] == [getattr(pub, f.name) for f in fields(pub)]
+
+
+def test_every_field_of_every_part_is_carried() -> None:
+    pub = Publication(
+        key="k", type="article", title="T", year=2020, month=7, venue="V", venue_short="VS",
+        status="to-appear", selected=True, et_al=True, year_text="in press", award="Best", abstract="A",
+        note="N", venue_line="L", mark_legend=(("†", "Intern"),), preview="p.png", keywords=("x", "y"),
+        path="a.bib", line=3, fields=(("title", "T"),),
+        authors=(Author("Ann Bo", "Ann", "Bo", owner=True, equal=True, marks=("†",), url="https://a.b"),),
+        links=Links(pdf="a.pdf", arxiv="2001.1", doi="10.1/x", code="https://c",
+                    all=(Link("pdf", ".pdf", "a.pdf"), Link("code", "code", "https://c"))),
+    )
+    assert unpack(pack(pub)) == pub
+    assert hash(unpack(pack(pub))) == hash(pub)
