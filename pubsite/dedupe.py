@@ -21,7 +21,7 @@ from typing import Callable, Mapping, Sequence
 from .bib import RawEntry
 from .errors import Problem
 from .links import with_arxiv
-from .matching import Identity, authors_compatible, entry_identities, find_duplicates
+from .matching import Identity, authors_compatible, entry_identities, find_duplicates, remember_families
 from .model import Publication
 
 #: Statuses of a version that supersedes a preprint of the same paper.
@@ -42,6 +42,10 @@ def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]], merge_prepri
     delete is the user's call.  ``identify``: see :func:`~pubsite.matching.entry_identities`.
     """
     pubs = [pub for _, pub in built]
+    for entry, pub in built:
+        names = entry.get("author")
+        if names:  # then build() parsed exactly this field (else perhaps the editors)
+            remember_families(names, pub.authors)
     identities = entry_identities([entry for entry, _ in built], identify)
     pairs = find_duplicates(identities)
     into: dict[int, list[int]] = {}  # preprint index -> indexes of the versions shown instead

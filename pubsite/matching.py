@@ -12,22 +12,53 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 from .bib import RawEntry
 from .latex import decode
 from .links import find_arxiv, normalize_doi
+from .model import Author
 from .names import Owners, fold, parse_authors
 
 _NO_OWNER = Owners()
 _TITLE_NOISE = re.compile(r"[^\w]+")
+_YEAR = re.compile(r"\d{4}")
 #: rapidfuzz ratio (0-100) above which two normalised titles are one title.
 TITLE_THRESHOLD = 94.0
 
 
+@lru_cache(maxsize=65536)  # check, render and import each identify the same entries
 def normalize_title(title: str) -> str:
     """Case, accents, braces, LaTeX and punctuation folded: Scholar's lowercasing is absorbed."""
     return " ".join(_TITLE_NOISE.sub(" ", fold(decode(title))).split())
+
+
+#: Folded family names by raw author field: see :func:`remember_families`.
+_FAMILIES: dict[str, tuple[str, ...]] = {}
+_FAMILIES_LIMIT = 1 << 16
+
+
+def remember_families(names: str, authors: Iterable[Author]) -> tuple[str, ...]:
+    """The folded family names of ``authors``, parsed from the raw field ``names``, kept for :func:`identity`.
+
+    A render has parsed every author field once already, to build its
+    publications; handing those authors over here spares identifying an
+    entry a second parse.  Family names do not depend on the site owner or
+    on ``equal`` marks, so the publication's authors serve as well as
+    :func:`~pubsite.names.parse_authors` with no owner.
+    """
+    if len(_FAMILIES) >= _FAMILIES_LIMIT:  # a long-lived process must not grow without bound
+        _FAMILIES.clear()
+    families = _FAMILIES[names] = tuple(fold(a.family).replace(" ", "") for a in authors if a.family)
+    return families
+
+
+def _families(names: str) -> tuple[str, ...]:
+    known = _FAMILIES.get(names)
+    if known is not None:
+        return known
+    return remember_families(names, parse_authors(names, _NO_OWNER)[0])
 
 
 @dataclass(frozen=True)
@@ -54,14 +85,12 @@ def identity(fields: Mapping[str, str]) -> Identity:
         doi = None
     else:
         arxiv = find_arxiv(dict(fields))
-    authors, _ = parse_authors(fields.get("author") or fields.get("editor") or "", _NO_OWNER)
-    families = tuple(fold(a.family).replace(" ", "") for a in authors if a.family)
-    year_match = re.search(r"\d{4}", fields.get("year") or fields.get("date") or "")
+    year_match = _YEAR.search(fields.get("year") or fields.get("date") or "")
     return Identity(
         doi=doi.lower() if doi else None,
         arxiv=arxiv,
         title=normalize_title(fields.get("title") or ""),
-        families=families,
+        families=_families(fields.get("author") or fields.get("editor") or ""),
         year=int(year_match.group(0)) if year_match else None,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 from .latex import decode
@@ -45,6 +46,9 @@ _ORDINAL = re.compile(
 )
 _YEAR = re.compile(r"(?<![\w/])(?:19|20)\d\d(?![\w/])")
 _TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_SPACES = re.compile(r"\s+")
+_TRAILING_PUNCT = re.compile(r"\s*[,:;\-–—]\s*$")
+_LEADING_PUNCT = re.compile(r"^[,:;\-–—]\s*")
 _PREPRINT_KINDS = ("preprint",)
 # ``howpublished = {\url{...}}`` is a link, not a venue.
 _URLISH = re.compile(r"^\s*(?:\\url\s*\{|https?://)", re.IGNORECASE)
@@ -86,6 +90,7 @@ def raw_venue(entry_type: str, fields: Mapping[str, str]) -> str | None:
     return decode(fields[name]) if name else None
 
 
+@lru_cache(maxsize=65536)  # venue strings repeat across a bibliography's entries
 def _acronym(text: str) -> str | None:
     """The short name a venue string carries itself, when the table does not know the venue.
 
@@ -115,6 +120,7 @@ def _arxiv_eprint(fields: Mapping[str, str]) -> bool:
     return prefix == "arxiv" and bool((fields.get("eprint") or "").strip())
 
 
+@lru_cache(maxsize=65536)  # venue strings repeat across a bibliography's entries
 def clean_name(text: str) -> str:
     """Strip "Proceedings of the 40th", years and a trailing "(ABBR 'YY)" from a venue.
 
@@ -125,14 +131,14 @@ def clean_name(text: str) -> str:
     """
     name = _PROCEEDINGS.sub("", _dblp_name(text.strip()), count=1)
     name = _ORDINAL.sub("", name, count=1)
-    while True:
+    while ")" in name:
         stripped = _TRAILING_PAREN.sub("", name)
         if stripped == name or not stripped:
             break
         name = stripped
     name = _YEAR.sub("", name)
-    name = re.sub(r"\s*[,:;\-–—]\s*$", "", re.sub(r"\s+", " ", name)).strip()
-    name = re.sub(r"^[,:;\-–—]\s*", "", name)
+    name = _TRAILING_PUNCT.sub("", _SPACES.sub(" ", name)).strip()
+    name = _LEADING_PUNCT.sub("", name)
     if name and name[0].islower() and text.strip()[:1].isupper():
         name = name[0].upper() + name[1:]
     return name or text.strip()

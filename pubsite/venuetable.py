@@ -79,6 +79,7 @@ _ORDINAL_WORD = re.compile(
     r"thirtieth|fortieth|fiftieth|sixtieth|seventieth|eightieth|ninetieth|hundredth)\b"
 )
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_HAS_DIGIT = re.compile(r"\d")
 # Roman numerals up to 39: Robotics: Science and Systems numbers its volumes.
 _ROMAN = re.compile(r"^(?=[ivx]{2,}$)x{0,3}(?:ix|iv|v?i{0,3})$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -190,19 +191,29 @@ def _body_tokens(text: str, at_start: bool) -> list[str]:
     anywhere in it.  No step looks across a comma, so the tokens of a text are
     those of its comma-separated pieces put together (see ``_candidates``)."""
     text = text.replace("{", "").replace("}", "").replace("\\", " ")
-    if at_start:
+    # Each step runs only when the text holds a character or word its pattern
+    # needs: most venues need none of them, and this runs once per distinct venue.
+    if at_start and ":" in text:
         text = _SERIES_LABEL.sub("", text)
-    text = _AMPERSAND.sub(" and ", text)
-    text = _BRACKETS.sub(" ", text)
-    for _ in range(3):  # innermost parentheses first; nesting is rare and shallow
-        text, count = _PARENS.subn(_paren, text)
-        if not count:
-            break
-    text = _APOSTROPHE_YEAR.sub(" ", text)
-    text = _GLUED_YEAR.sub(" ", text)
-    text = _VOLUME.sub(" ", text)
-    text = _ORDINAL_NUMBER.sub(" ", text)
-    text = _ORDINAL_WORD.sub(" ", text)
+    if "&" in text:
+        text = _AMPERSAND.sub(" and ", text)
+    if "[" in text:
+        text = _BRACKETS.sub(" ", text)
+    if "(" in text:
+        for _ in range(3):  # innermost parentheses first; nesting is rare and shallow
+            text, count = _PARENS.subn(_paren, text)
+            if not count:
+                break
+    if "'" in text or "`" in text:
+        text = _APOSTROPHE_YEAR.sub(" ", text)
+    if "19" in text or "20" in text:
+        text = _GLUED_YEAR.sub(" ", text)
+    if "vol" in text:
+        text = _VOLUME.sub(" ", text)
+    if _HAS_DIGIT.search(text):
+        text = _ORDINAL_NUMBER.sub(" ", text)
+    if "th" in text or "first" in text or "second" in text:  # every ordinal word holds one
+        text = _ORDINAL_WORD.sub(" ", text)
     return [tok for tok in _NON_ALNUM.split(text) if tok and not tok.isdigit() and tok != "the"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pubsite.matching import find_duplicates, identity, normalize_title, same_paper
@@ -96,3 +98,44 @@ def test_index_title_search_survives_many_shared_endings() -> None:
                             "year": "2020"}))
     assert index.find(identity({"title": "Study 7 of federated learning systems", "author": "A7, B",
                                 "year": "2021"})) == (7, "same title")
+
+
+def _corpus_entries() -> list[Any]:
+    from pubsite import bib
+
+    from .conftest import SHARED
+
+    paths = sorted((SHARED / "corpora").glob("*.bib")) + sorted((SHARED / "exports").glob("*.bib"))
+    return [entry for path in paths for entry in bib.load([str(path)])[0]]
+
+
+@pytest.mark.slow
+def test_families_a_build_hands_over_are_those_identity_parses() -> None:
+    """The render reuses each publication's authors; an owner or ``equal`` marks must not change a family."""
+    from pubsite import matching
+    from pubsite.names import Owners
+    from pubsite.publications import build
+
+    owners = Owners.from_names(["Shiqi He", "Y. Bengio"])
+    entries = _corpus_entries()
+    assert len(entries) > 10000, "the shared corpora are missing"
+    matching._FAMILIES.clear()
+    expected = [identity(entry.field_dict) for entry in entries]
+    matching._FAMILIES.clear()
+    for entry in entries:
+        pub, _ = build(entry, owners, aliases={}, venue_names={}, file_base="")
+        if pub is not None and entry.get("author"):
+            matching.remember_families(entry.get("author") or "", pub.authors)
+    assert [identity(entry.field_dict) for entry in entries] == expected
+    matching._FAMILIES.clear()
+
+
+def test_remembered_families_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubsite import matching
+
+    monkeypatch.setattr(matching, "_FAMILIES", {})
+    monkeypatch.setattr(matching, "_FAMILIES_LIMIT", 3)
+    for n in range(10):
+        identity({"title": "T", "author": f"A{n}, B"})
+    assert 0 < len(matching._FAMILIES) <= 3
+    assert identity({"title": "T", "author": "A1, B and C, D"}).families == ("a1", "c")

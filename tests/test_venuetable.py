@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pubsite import venuetable
 from pubsite.venuetable import KINDS, KnownVenue, match_venue, normalize_venue, table_stats
@@ -598,3 +600,49 @@ def test_many_distinct_entries_are_fast() -> None:
     elapsed = time.perf_counter() - start
     assert shorts == {"ICML"}
     assert elapsed < 5.0  # about 0.2 s on a laptop; generous for slow CI
+
+
+def _unguarded_body_tokens(text: str, at_start: bool) -> list[str]:
+    """Every step of ``_body_tokens`` applied unconditionally: what its guards must not change."""
+    vt = venuetable
+    text = text.replace("{", "").replace("}", "").replace("\\", " ")
+    if at_start:
+        text = vt._SERIES_LABEL.sub("", text)
+    text = vt._AMPERSAND.sub(" and ", text)
+    text = vt._BRACKETS.sub(" ", text)
+    for _ in range(3):
+        text, count = vt._PARENS.subn(vt._paren, text)
+        if not count:
+            break
+    for pattern in (vt._APOSTROPHE_YEAR, vt._GLUED_YEAR, vt._VOLUME, vt._ORDINAL_NUMBER, vt._ORDINAL_WORD):
+        text = pattern.sub(" ", text)
+    return [tok for tok in vt._NON_ALNUM.split(text) if tok and not tok.isdigit() and tok != "the"]
+
+
+_VENUE_PIECES = ["proceedings", " of the ", "first", "second", "third", "Twenty-Fifth", "59th", "2nd", " 2023",
+                 "'23", "`99", "icml2020", "vol. 3", "Volume iv", "(", ")", "[cs]", "&amp;", "&", ":", "sc22: ",
+                 "CHI '23: ", ",", " ", "workshop", "the", "12", "ieee"]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_VENUE_PIECES), min_size=1, max_size=10), st.booleans())
+def test_body_tokens_skip_only_steps_that_would_change_nothing(pieces: list[str], at_start: bool) -> None:
+    text = venuetable._fold("".join(pieces))
+    assert venuetable._body_tokens(text, at_start) == _unguarded_body_tokens(text, at_start)
+
+
+@pytest.mark.slow
+def test_body_tokens_guards_on_every_corpus_venue() -> None:
+    from pubsite import bib, venues
+
+    from .conftest import SHARED
+
+    seen = 0
+    for path in sorted((SHARED / "corpora").glob("*.bib")) + sorted((SHARED / "exports").glob("*.bib")):
+        for entry in bib.load([str(path)])[0]:
+            raw = venues.raw_venue(entry.type, entry.field_dict)
+            if raw:
+                seen += 1
+                for i, piece in enumerate(venuetable._fold(raw).split(",")):
+                    assert venuetable._body_tokens(piece, i == 0) == _unguarded_body_tokens(piece, i == 0), raw
+    assert seen > 10000
