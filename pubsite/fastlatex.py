@@ -9,7 +9,8 @@ millisecond, which on a large bibliography is most of a render.
 :func:`to_text` reads exactly that small part and returns None for anything
 else (math, unknown macros, comments, unbalanced braces, a blank line after a
 macro...), so the caller falls back to pylatexenc.  Every rule below mirrors
-what pylatexenc 2 does with ``math_mode="text", strict_latex_spaces=False``;
+what pylatexenc 2 does with ``math_mode="text", strict_latex_spaces=False``
+and the macros :mod:`pubsite.latex` adds to it;
 tests compare the two on every string of the shared corpora and on
 generated strings.
 """
@@ -33,8 +34,10 @@ LETTERS = {
     "ss": "\u00df", "ae": "\u00e6", "AE": "\u00c6", "oe": "\u0153", "OE": "\u0152",
     "aa": "\u00e5", "AA": "\u00c5",
 }
-#: Macros whose one braced argument is shown as it is.
-WRAPPERS = frozenset({"emph", "textit", "textbf", "textsc", "textsl", "textrm", "textnormal"})
+#: Macros whose one braced argument is shown as it is: pylatexenc's own, and
+#: those :mod:`pubsite.latex` configures it to keep (``\\url``, ``\\texttt``...).
+WRAPPERS = frozenset({"emph", "textit", "textbf", "textsc", "textsl", "textrm", "textnormal",
+                      "texttt", "textsf", "textup", "textmd", "mbox", "text", "url"})
 #: Font switches, which show nothing.
 SWITCHES = frozenset({"em", "bf", "it", "sl", "rm", "tt", "sf", "sc", "relax"})
 #: Control symbols and what they show (they do not swallow the space after them).

@@ -17,15 +17,7 @@ from .conftest import SHARED
 
 def reference(text: str) -> str:
     """pylatexenc itself, configured as :mod:`pubsite.latex` configures it."""
-    global _CONVERTER
-    if _CONVERTER is None:
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        _CONVERTER = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
-    return _CONVERTER.latex_to_text(text)
-
-
-_CONVERTER = None
+    return latex._latex_to_text(text)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -36,13 +28,15 @@ _CONVERTER = None
     (r"\o rn \ss{}x", "ørn ßx"),
     (r"\emph{Deep} {\em nets} -- ``fast''", "Deep nets – “fast”"),
     (r"R\&D 50\% a~b", "R&D 50% a\u00a0b"),
+    (r"Available: \url{http://x.org/a\_b?c=1}. \texttt{clingo}", "Available: http://x.org/a_b?c=1. clingo"),
+    (r"\url {https://x.org/~k}", "https://x.org/\u00a0k"),
 ])
 def test_common_accents_and_macros(text: str, expected: str) -> None:
     assert to_text(text) == expected == reference(text)
 
 
 @pytest.mark.parametrize("text", [
-    r"$x^2$", r"\unknown{x}", "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\texttt{x}", r"a\\b", "\\",
+    r"$x^2$", r"\unknown{x}", "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\url{a%b}", r"\hbox{x}", r"a\\b", "\\",
 ])
 def test_anything_else_is_left_to_pylatexenc(text: str) -> None:
     assert to_text(text) is None
@@ -117,7 +111,8 @@ def test_same_output_on_every_pair_of_characters() -> None:
 
 _PIECES = ["\\", "{", "}", "\\\"", "\\'", "\\c", "\\c ", "\\o", "\\i", "\\ss", "\\emph", "\\em", "\\&",
            "\\ ", "~", "-", "'", "`", "o", "e", " ", "\n", "!", "?", "\\v", "\\^", "\\-", "\\,", "I", "1",
-           "\\l", "\\textbf", "\\relax", "x", "\\u", "\\H", "\\=", "\\.", "\\~", "\\AA", "\\/"]
+           "\\l", "\\textbf", "\\relax", "x", "\\u", "\\H", "\\=", "\\.", "\\~", "\\AA", "\\/",
+           "\\url", "\\texttt", "\\mbox", "\\text", "\\textsf", "%", "_", "\\_", ":", "/"]
 
 
 @settings(max_examples=1500, deadline=None)
