@@ -203,3 +203,19 @@ def test_keys_unique_across_files(tmp_path: Path) -> None:
 def test_comments_and_preamble_are_ignored() -> None:
     entries, problems = parse("% a comment\n@comment{x}\n@preamble{\"\\newcommand\"}\n@misc{m, title={T}}\n")
     assert [e.key for e in entries] == ["m"] and problems == []
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "\n\n", "x\ny\nz", "x\ny\nz\n"])
+def test_line_offset_is_where_the_line_starts(text: str) -> None:
+    from pubsite.bib import _line_offset
+
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    for line in range(len(starts) + 2):
+        assert _line_offset(text, line) == (starts[line] if line < len(starts) else len(text))
+
+
+@pytest.mark.parametrize("text, end, expected", [("", 0, -1), ("  ", 2, -1), ("ab \n ", 5, 1), ("ab", 1, 0)])
+def test_last_non_space(text: str, end: int, expected: int) -> None:
+    from pubsite.bib import _last_non_space
+
+    assert _last_non_space(text, end) == expected == len(text[:end].rstrip()) - 1
