@@ -335,6 +335,20 @@ class RenderCache:
         except (EOFError, ValueError, TypeError):
             return None
 
+    def _read_dicts(self, name: str, count: int) -> list[dict[Any, Any]] | None:
+        """``count`` dicts written by :func:`_dump_dicts`; None when missing or unreadable."""
+        dicts: list[dict[Any, Any]] = [{} for _ in range(count)]
+        try:
+            with open(os.path.join(self.root, name), "rb") as handle:
+                while True:
+                    try:
+                        which, items = marshal.load(handle)
+                    except EOFError:
+                        return dicts
+                    dicts[which].update(items)
+        except (OSError, ValueError, TypeError, IndexError):
+            return None
+
     def _write(self, name: str, data: bytes | bytearray | Callable[[BinaryIO], None]) -> None:
         """Atomic and unsynced (see :func:`~pubsite.fsutil.replace_file`); failures are ignored."""
         try:
@@ -360,6 +374,18 @@ class RenderCache:
 
 
 Build = Callable[..., "tuple[Any, list[Problem]]"]
+#: Items per marshal chunk of a store: a large store is never one string in memory.
+_CHUNK = 1000
+
+
+def _dump_dicts(*dicts: dict[Any, Any]) -> Callable[[BinaryIO], None]:
+    """Write dicts as a run of ``(index, items)`` marshal chunks, read back by ``RenderCache._read_dicts``."""
+    def dump(handle: BinaryIO) -> None:
+        for which, mapping in enumerate(dicts):
+            items = list(mapping.items())
+            for start in range(0, len(items), _CHUNK):
+                handle.write(marshal.dumps((which, items[start:start + _CHUNK])))
+    return dump
 
 
 class EntryStore:
@@ -376,19 +402,20 @@ class EntryStore:
         self.name = f"entries-{digest}.bin"
         self.old: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
         self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
-        self.old_ids: dict[tuple[tuple[str, str], ...], tuple[Any, ...]] = {}
-        self.new_ids: dict[tuple[tuple[str, str], ...], tuple[Any, ...]] = {}
+        self.old_ids: dict[bytes, tuple[Any, ...]] = {}
+        self.new_ids: dict[bytes, tuple[Any, ...]] = {}
         self.rebuilt = 0
-        loaded = cache._read_marshal(self.name)
-        if isinstance(loaded, tuple) and len(loaded) == 2 \
-                and isinstance(loaded[0], dict) and isinstance(loaded[1], dict):
+        loaded = cache._read_dicts(self.name, 2)
+        if loaded is not None:
             self.old, self.old_ids = loaded
 
     def identify(self, fields: Any) -> Any:
         """:func:`pubsite.matching.identity` of these fields, from the store when known."""
         from .matching import Identity, identity
 
-        key = tuple(fields.items())
+        # A digest, not the fields: a tuple of every field's pair, kept per entry, was megabytes.
+        key = hashlib.blake2b(repr(tuple(fields.items())).encode("utf-8", "surrogatepass"),
+                              digest_size=20).digest()
         packed = self.old_ids.get(key)
         found = None
         if packed is not None:
@@ -446,14 +473,13 @@ class EntryStore:
             return
         self.old, self.old_ids = {}, {}  # not needed any more: let them go before the new store is written
         try:
-            data = marshal.dumps((self.new, self.new_ids))
+            self.cache._write(self.name, _dump_dicts(self.new, self.new_ids))
         except ValueError:  # a value marshal cannot write: keep no store
             try:
                 os.unlink(os.path.join(self.cache.root, self.name))
             except OSError:
                 pass
             return
-        self.cache._write(self.name, data)
         self.cache._prune("entries-", KEEP_ENTRY_STORES)
 
 
@@ -470,10 +496,8 @@ class FragmentStore:
     def __init__(self, cache: RenderCache, digest: str) -> None:
         self.cache = cache
         self.name = f"fragments-{digest}.bin"
-        self.old: dict[bytes, tuple[str, str | None]] = {}
-        loaded = cache._read_marshal(self.name)
-        if isinstance(loaded, dict):
-            self.old = loaded
+        loaded = cache._read_dicts(self.name, 1)
+        self.old: dict[bytes, tuple[str, str | None]] = loaded[0] if loaded else {}
         self.new: dict[bytes, tuple[str, str | None]] = {}
         self.made = 0
 
@@ -490,11 +514,11 @@ class FragmentStore:
         self.made += made
 
     def save(self) -> None:
-        if self.new.keys() == self.old.keys():
-            return
-        self.old = {}
-        self.cache._write(self.name, marshal.dumps(self.new))
-        self.cache._prune("fragments-", KEEP_ENTRY_STORES)
+        """Write the entries made or used by this render, then let go of them (the page holds them now)."""
+        if self.new.keys() != self.old.keys():
+            self.cache._write(self.name, _dump_dicts(self.new))
+            self.cache._prune("fragments-", KEEP_ENTRY_STORES)
+        self.old, self.new = {}, {}
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ no input can close the element or open a comment.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -76,21 +76,23 @@ def script_json(data: Any) -> Markup:
     return Markup(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))
 
 
-def json_ld(pubs: Iterable[Publication], base: str = "", lines: Iterable[str | None] | None = None) -> Markup:
-    """The page's ``application/ld+json`` document: one ``@graph`` of articles, one per line.
+def json_ld_parts(pubs: Iterable[Publication], base: str = "",
+                  lines: Iterable[str | None] | None = None) -> Iterator[Markup]:
+    """The page's ``application/ld+json`` document in pieces: one ``@graph`` of articles, one per line.
 
     One line per article keeps the page small and its diffs readable.
     ``lines`` are the articles' :func:`script_json` made beforehand (a render
     makes them with each entry's HTML, in parallel or from its cache).
     """
-    parts = ['{"@context": "https://schema.org", "@graph": [\n']
+    yield Markup('{"@context": "https://schema.org", "@graph": [\n')
     made = iter(lines) if lines is not None else None
     for index, pub in enumerate(pubs):
-        if index:
-            parts.append(",\n")
         line = next(made) if made is not None else None
-        parts.append(line if line is not None else script_json(article(pub, base)))
-    parts.append("\n]}")
-    # One join: on a large bibliography the document is tens of megabytes, and
-    # joining the items first and then adding the ends would hold it twice.
-    return Markup("".join(parts))
+        piece = Markup(line) if line is not None else script_json(article(pub, base))
+        yield Markup(",\n") + piece if index else piece
+    yield Markup("\n]}")
+
+
+def json_ld(pubs: Iterable[Publication], base: str = "") -> Markup:
+    """:func:`json_ld_parts` as one string."""
+    return Markup("".join(json_ld_parts(pubs, base)))

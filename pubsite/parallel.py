@@ -64,29 +64,29 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
         try:
             os.close(read_end)
             results = work(items[:half])
-            data = pickle.dumps([send(r) for r in results] if send else results, protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
+            with os.fdopen(write_end, "wb") as pipe:  # streamed: never the whole pickle in memory
+                pickle.dump([send(r) for r in results] if send else results, pipe,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)  # no atexit handlers, no flushing the parent's buffered output twice
     os.close(write_end)
+    theirs: list[R] | None = None
     with os.fdopen(read_end, "rb") as pipe:
         try:
             mine = work(items[half:])
-            data = pipe.read()
+            try:
+                theirs = pickle.load(pipe)
+            except Exception:  # the child died or failed: nothing (or half a pickle) came
+                theirs = None
         except BaseException:
             _stop(pid)
             raise
     _, status = os.waitpid(pid, 0)
-    theirs: list[R] | None = None
-    if os.waitstatus_to_exitcode(status) == 0:
-        try:
-            theirs = pickle.loads(data)
-            if receive is not None:
-                theirs = [receive(r) for r in theirs]
-        except Exception:
-            theirs = None
+    if os.waitstatus_to_exitcode(status) != 0:
+        theirs = None
+    elif receive is not None and isinstance(theirs, list):
+        theirs = [receive(r) for r in theirs]
     if not isinstance(theirs, list) or len(theirs) != half:
         theirs = work(items[:half])  # the child failed: do its half here (and raise here, if it raises)
     return theirs + mine

@@ -13,7 +13,7 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -158,12 +158,17 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
             store = None  # a site's own macro may read any of the context, not just the entry
         made = _ahead(pubs, macros, config.site_url if want_ld else None, store)
 
+    lines = [made[id(pub)][1] for pub in pubs] if made and want_ld else None
+    html = {key: value[0] for key, value in made.items()}
+    made.clear()
+
     def publication_html(pub: Publication) -> Markup:
-        found = made.get(id(pub))
-        return Markup(found[0]) if found is not None else macros.publication(pub)
+        # Let go of each entry once printed: the page being written holds it now.
+        found = html.pop(id(pub), None)
+        return Markup(found) if found is not None else macros.publication(pub)
 
     context["publication_html"] = publication_html
-    context["json_ld"] = _json_ld(pubs, config, made) if want_ld else None
+    context["json_ld"] = _json_ld(pubs, config, lines) if want_ld else None
     return context
 
 
@@ -195,6 +200,8 @@ def _ahead(pubs: list[Publication], macros: Any, base: str | None,
         made[id(pub)] = value
         if key is not None:
             store.put(key, value, new)  # type: ignore[union-attr]
+    if store is not None:
+        store.save()
     return made
 
 
@@ -213,28 +220,31 @@ class _OnDemand:
     """Markup made when the template prints it, and not kept afterwards.
 
     The JSON-LD of a large bibliography is tens of megabytes as a string;
-    made up front it would stay alive through the whole render.
+    made up front it would stay alive through the whole render.  Iterated
+    (as the default page does), it comes a piece at a time and is never one
+    string at all.
     """
 
-    def __init__(self, make: Callable[[], Markup]) -> None:
-        self._make = make
+    def __init__(self, parts: Callable[[], Iterator[Markup]]) -> None:
+        self._parts = parts
 
     def __bool__(self) -> bool:
         return True
 
+    def __iter__(self) -> Iterator[Markup]:
+        return self._parts()
+
     def __html__(self) -> Markup:
-        return self._make()  # cleaned by the environment's finalize (_printable), once
+        return Markup("".join(self._parts()))  # cleaned by the environment's finalize (_printable), once
 
     def __str__(self) -> str:
-        return str(_printable(self._make()))
+        return str(_printable(self.__html__()))
 
 
-def _json_ld(pubs: list[Publication], config: Config,
-             made: dict[int, tuple[str, str | None]]) -> _OnDemand:
-    from .jsonld import json_ld
+def _json_ld(pubs: list[Publication], config: Config, lines: list[str | None] | None) -> _OnDemand:
+    from .jsonld import json_ld_parts
 
-    lines = [made[id(pub)][1] for pub in pubs] if made else None
-    return _OnDemand(lambda: json_ld(pubs, config.site_url, lines))
+    return _OnDemand(lambda: json_ld_parts(pubs, config.site_url, lines))
 
 
 def _profile_bio(config: Config) -> Markup:

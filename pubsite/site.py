@@ -195,9 +195,6 @@ def _render(config: Config, progress: Progress | None, cache: RenderCache | None
     from .targets import planned
 
     site, problems = build_site(config, progress, cache)
-    store = cache.fragments() if cache is not None else None
-    files = planned(site, config, store)
-    if store is not None:
-        store.save()
+    files = planned(site, config, cache.fragments() if cache is not None else None)
     return Result(problems=tuple(problems), files=files, publication_count=len(site.publications),
                   news_count=len(site.news), site_=site, config=config)
