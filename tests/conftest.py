@@ -55,6 +55,22 @@ def chdir(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
     return lambda path: monkeypatch.chdir(os.fspath(path))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled templates go to a folder of this session, not the user's cache (subprocesses inherit it)."""
+    import tempfile
+
+    config._pubsite_cache_home = tempfile.mkdtemp(prefix="pubsite-test-cache-")  # type: ignore[attr-defined]
+    os.environ["XDG_CACHE_HOME"] = config._pubsite_cache_home  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    folder = getattr(config, "_pubsite_cache_home", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite tests/golden/ from the current output (review the diff!).")

@@ -125,3 +125,26 @@ def test_quick_control_character_search_on_edges(text: str) -> None:
     from pubsite.render import _NOT_IN_HTML, _forbidden
 
     assert _forbidden(text).sub("", text) == _NOT_IN_HTML.sub("", text)
+
+
+def test_compiled_templates_are_kept_and_never_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later run loads compiled templates from the user's cache folder, yet sees every edit."""
+    from dataclasses import replace
+
+    from pubsite import render as render_module
+    from pubsite.config import load_config
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    (tmp_path / "templates").mkdir()
+    news = tmp_path / "templates/news.html"
+    (tmp_path / "p.bib").write_text("@misc{a, title={A Title}, year=2020}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = replace(load_config(overrides={"bib": ("p.bib",), "template_dir": "templates"}), cache_dir=None)
+    outputs = []
+    for version in ("first", "second"):
+        news.write_text(f"<p>{version} news</p>\n", encoding="utf-8")
+        render_module.environment.cache_clear()  # as a new process would start
+        outputs.append(render_site(config).text)
+    render_module.environment.cache_clear()
+    assert "first news" in outputs[0] and "second news" in outputs[1] and "first news" not in outputs[1]
+    assert len(list((tmp_path / "home-cache/pubsite/templates").iterdir())) >= 4
