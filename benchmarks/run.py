@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,42 +47,89 @@ PY = sys.executable
 
 @dataclass(frozen=True)
 class Run:
-    """One subprocess: wall seconds, peak RSS in MiB, exit code, stderr."""
+    """One subprocess: wall seconds, peak RSS in MiB, peak memory of all its processes, exit code, stderr."""
 
     wall: float
     rss_mb: float
+    total_mb: float
     code: int
     stderr: str
 
 
+def _tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its children, in MiB (shared pages counted once)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                todo += [int(child) for child in handle.read().split()]
+        except (OSError, ValueError):
+            pass
+    return total / 1024
+
+
+class _Sampler(threading.Thread):
+    """Peak PSS of a process tree, sampled every 10 ms.
+
+    ``wait4``'s peak RSS is that of the largest single process: with a forked
+    worker the two processes' memory adds up, so the benchmark samples the sum
+    too.  (0 where /proc has no smaps_rollup.)
+    """
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.01):
+            self.peak = max(self.peak, _tree_pss_mb(self.pid))
+
+
 def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run a command once, measuring its own wall time and peak RSS (not the benchmark's)."""
+    """Run a command once, measuring its own wall time and peak memory (not the benchmark's)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        sampler = _Sampler(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Run(wall, usage.ru_maxrss / 1024, proc.returncode, text)
+    return Run(wall, usage.ru_maxrss / 1024, sampler.peak, proc.returncode, text)
 
 
 def median_run(argv: list[str], cwd: Path, repeat: int, before: object = None,
-               env: dict[str, str] | None = None) -> tuple[float, float, Run]:
-    """Median wall time and max peak RSS over ``repeat`` runs; ``before`` resets state each time."""
+               env: dict[str, str] | None = None) -> tuple[float, float, float, Run]:
+    """Median wall time, max peak RSS and max peak total PSS over ``repeat`` runs.
+
+    ``before`` resets state before each run.
+    """
     runs = []
     for _ in range(repeat):
         if callable(before):
             before()
         runs.append(run(argv, cwd, env))
-    return statistics.median(r.wall for r in runs), max(r.rss_mb for r in runs), runs[-1]
+    return (statistics.median(r.wall for r in runs), max(r.rss_mb for r in runs),
+            max(r.total_mb for r in runs), runs[-1])
 
 
 def pubsite_env() -> dict[str, str]:
-    """Run this checkout's pubsite, whatever is installed."""
+    """Run this checkout's pubsite, whatever is installed, with its modules compiled as an install has them."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "pubsite")], stdout=subprocess.DEVNULL, check=False)
     return env
 
 
@@ -119,11 +167,18 @@ def counting(entry, *args, **kwargs):
     built.append(entry.key)
     return real_build(entry, *args, **kwargs)
 publications.build = counting
+from pubsite import cache
+formatted = []
+real_put = cache.FragmentStore.put
+def counting_put(self, key, value, new):
+    formatted.extend([key] if new else [])
+    return real_put(self, key, value, new)
+cache.FragmentStore.put = counting_put
 t6 = time.perf_counter()
 site.render_site(config)
 t7 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "parse": t2 - t1, "normalize": t3 - t2, "render": t4 - t3,
-                  "write": t5 - t4, "edit": t7 - t6, "rebuilt": len(built)}))
+                  "write": t5 - t4, "edit": t7 - t6, "rebuilt": len(built), "formatted": len(formatted)}))
 """
 
 
@@ -166,7 +221,7 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
     out: dict[str, object] = {"corpus": str(corpus)}
     try:
         bare = [PY, "-c", f"import bibtexparser; bibtexparser.parse_file({str(corpus)!r})"]
-        out["bare"] = median_run(bare, work, repeat)[:2]
+        out["bare"] = median_run(bare, work, repeat)[:3]
 
         render_cmd = [PY, "-m", "pubsite", "render", "--bib", str(corpus), "--format", "page",
                       "-o", "out.html"]
@@ -176,14 +231,14 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
             shutil.rmtree(cache, ignore_errors=True)
             (work / "out.html").unlink(missing_ok=True)
 
-        wall, rss, last = median_run(render_cmd, work, repeat, before=clean, env=env)
-        out["cold"] = (wall, rss)
+        wall, rss, total, last = median_run(render_cmd, work, repeat, before=clean, env=env)
+        out["cold"] = (wall, rss, total)
         out["summary"] = summary(last.stderr)
         out["code"] = last.code
-        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:2]
-        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:2]
+        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:3]
+        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:3]
         out["cold, no cache"] = median_run(render_cmd + ["--no-cache"], work, repeat, before=clean,
-                                           env=env)[:2]
+                                           env=env)[:3]
         stage_dir = work / "stages"
         stage_dir.mkdir()
         out["stages"] = stages(corpus, stage_dir)
@@ -194,7 +249,7 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
             b2h_dir = work / "b2h"
             b2h_dir.mkdir()
             cmd = [b2h, "-q", "-i", "-nobibsource", "-o", "out", str(fixed)]
-            out["bibtex2html"] = median_run(cmd, b2h_dir, repeat)[:2]
+            out["bibtex2html"] = median_run(cmd, b2h_dir, repeat)[:3]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
@@ -205,24 +260,25 @@ def startup(repeat: int, medium: Path | None) -> dict[str, tuple[float, float]]:
     env = pubsite_env()
     try:
         res = {
-            "python -c pass": median_run([PY, "-c", "pass"], work, repeat)[:2],
-            "pubsite --help": median_run([PY, "-m", "pubsite", "--help"], work, repeat, env=env)[:2],
+            "python -c pass": median_run([PY, "-c", "pass"], work, repeat)[:3],
+            "pubsite --help": median_run([PY, "-m", "pubsite", "--help"], work, repeat, env=env)[:3],
             "import bibtexparser, jinja2, click, yaml": median_run(
-                [PY, "-c", "import bibtexparser, jinja2, click, yaml"], work, repeat)[:2],
+                [PY, "-c", "import bibtexparser, jinja2, click, yaml"], work, repeat)[:3],
         }
         if medium is not None:
             cache = work / ".pubsite-cache"
             res["render medium.bib"] = median_run(
                 [PY, "-m", "pubsite", "render", "--bib", str(medium), "-o", "out.html"], work, repeat,
-                before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)[:2]
+                before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)[:3]
         return res
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def fmt(pair: object) -> str:
-    wall, rss = pair  # type: ignore[misc]
-    return f"{wall:7.3f} s {rss:7.1f} MB"
+def fmt(measured: object) -> str:
+    """Wall time, peak RSS of the largest process, and peak PSS of all processes together."""
+    wall, rss, total = measured  # type: ignore[misc]
+    return f"{wall:7.3f} s {rss:7.1f} MB {total:7.1f} MB"
 
 
 def main() -> None:
@@ -234,6 +290,7 @@ def main() -> None:
     corpora = args.corpus or [CORPORA / "medium.bib", CORPORA / "large.bib"]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
+    print("columns: median wall time, peak RSS of the largest process, peak PSS of all its processes")
     for corpus in corpora:
         res = bench_corpus(corpus.resolve(), args.repeat)
         bare = res["bare"][0]  # type: ignore[index]
@@ -254,8 +311,8 @@ def main() -> None:
         else:
             print("  stages (uncached, in-process): " + ", ".join(
                 f"{k} {st[k]:.3f} s" for k in ("import", "parse", "normalize", "render", "write")))  # type: ignore[index]
-            print(f"  one entry edited after a cached render: {st['rebuilt']} entr"  # type: ignore[index]
-                  f"{'y' if st['rebuilt'] == 1 else 'ies'} built again, {st['edit']:.3f} s in-process")  # type: ignore[index]
+            print(f"  one entry edited after a cached render: {st['rebuilt']} built again, "  # type: ignore[index]
+                  f"{st['formatted']} formatted again, {st['edit']:.3f} s in-process")  # type: ignore[index]
     medium = next((c for c in corpora if c.name == "medium.bib"), CORPORA / "medium.bib")
     res = startup(max(args.repeat, 5), medium if medium.is_file() else None)
     print("\n== start-up")

@@ -503,7 +503,10 @@ class FragmentStore:
 
     @staticmethod
     def key(pub: Any) -> bytes:
-        return hashlib.blake2b(repr(_plain(pub)).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        """Digest of everything the entry shows; not of where it was read (the default templates never
+        print that), so an edit above an entry does not make it, and all below it, new."""
+        shown = {name: value for name, value in pub.__dict__.items() if name not in _NOT_SHOWN}
+        return hashlib.blake2b(repr(_plain(shown)).encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
     def get(self, key: bytes) -> tuple[str, str | None] | None:
         found = self.old.get(key)
@@ -521,12 +524,18 @@ class FragmentStore:
         self.old, self.new = {}, {}
 
 
+#: Publication fields that only say where the entry was read: messages use them, entries do not.
+_NOT_SHOWN = frozenset({"path", "line"})
+
+
 def _plain(value: Any) -> Any:
     """A dataclass tree as nested tuples of its values, whose ``repr`` is a stable key.
 
     (A dataclass's own ``repr`` leaves out fields declared ``repr=False``, and
     pickle's bytes depend on which equal strings happen to be one object.)
     """
+    if type(value) is dict:
+        return tuple((name, _plain(v)) for name, v in value.items())
     values = getattr(value, "__dict__", None)
     if values is not None:
         return (type(value).__name__, tuple([_plain(v) for v in values.values()]))

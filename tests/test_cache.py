@@ -367,3 +367,13 @@ def test_only_changed_entries_are_formatted_again(site: Path, formatted: list[st
     assert sorted(formatted) == reformatted
     assert after != before
     assert after == render(cached=False)
+
+
+def test_an_entry_moved_down_the_file_is_not_formatted_again(site: Path, formatted: list[str]) -> None:
+    before = render()
+    path = site / "data/publications.bib"
+    path.write_text("% a comment added on top\n\n" + path.read_text().replace("A Third Paper", "A Renamed Paper"))
+    formatted.clear()
+    after = render()
+    assert formatted == ["A Renamed Paper"]
+    assert after == render(cached=False) != before
