@@ -29,7 +29,7 @@ import marshal
 import os
 import sys
 import time
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
@@ -340,13 +340,15 @@ class RenderCache:
         dicts: list[dict[Any, Any]] = [{} for _ in range(count)]
         try:
             with open(os.path.join(self.root, name), "rb") as handle:
-                while True:
-                    try:
-                        which, items = marshal.load(handle)
-                    except EOFError:
-                        return dicts
+                left = os.fstat(handle.fileno()).st_size
+                while size := int.from_bytes(handle.read(8), "little"):
+                    left -= 8 + size
+                    if left < 0:  # a corrupt length: not a record of ours
+                        return None
+                    which, items = marshal.loads(handle.read(size))
                     dicts[which].update(items)
-        except (OSError, ValueError, TypeError, IndexError):
+            return dicts
+        except (OSError, ValueError, TypeError, IndexError, EOFError):
             return None
 
     def _write(self, name: str, data: bytes | bytearray | Callable[[BinaryIO], None]) -> None:
@@ -379,12 +381,19 @@ _CHUNK = 1000
 
 
 def _dump_dicts(*dicts: dict[Any, Any]) -> Callable[[BinaryIO], None]:
-    """Write dicts as a run of ``(index, items)`` marshal chunks, read back by ``RenderCache._read_dicts``."""
+    """Write dicts as a run of ``(index, items)`` marshal chunks, read back by ``RenderCache._read_dicts``.
+
+    Each chunk is preceded by its length: ``marshal.load`` on a file reads it
+    a few bytes at a time and took most of a second for a large store, where
+    ``marshal.loads`` of the chunk's bytes takes milliseconds.
+    """
     def dump(handle: BinaryIO) -> None:
         for which, mapping in enumerate(dicts):
             items = list(mapping.items())
             for start in range(0, len(items), _CHUNK):
-                handle.write(marshal.dumps((which, items[start:start + _CHUNK])))
+                data = marshal.dumps((which, items[start:start + _CHUNK]))
+                handle.write(len(data).to_bytes(8, "little"))
+                handle.write(data)
     return dump
 
 
@@ -439,14 +448,12 @@ class EntryStore:
             return None
         try:
             packed, problems = hit
-            pub = unpack(packed) if packed is not None else None
+            pub = unpack(packed, entry.path, entry.line) if packed is not None else None
             found = [Problem(entry.path, entry.line + delta, level, code, message)
                      for delta, level, code, message in problems]
         except (TypeError, ValueError, IndexError):  # a record of another shape: built again
             return None
         self.new[key] = hit
-        if pub is not None and (pub.path != entry.path or pub.line != entry.line):
-            pub = replace(pub, path=entry.path, line=entry.line)
         return pub, found
 
     def remember(self, entry: Any, pub: Any, problems: list[Problem]) -> None:
@@ -505,8 +512,10 @@ class FragmentStore:
     def key(pub: Any) -> bytes:
         """Digest of everything the entry shows; not of where it was read (the default templates never
         print that), so an edit above an entry does not make it, and all below it, new."""
-        shown = {name: value for name, value in pub.__dict__.items() if name not in _NOT_SHOWN}
-        return hashlib.blake2b(repr(_plain(shown)).encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        from .packing import pack, unplaced
+
+        return hashlib.blake2b(repr(unplaced(pack(pub))).encode("utf-8", "surrogatepass"),
+                               digest_size=20).digest()
 
     def get(self, key: bytes) -> tuple[str, str | None] | None:
         found = self.old.get(key)
@@ -522,26 +531,6 @@ class FragmentStore:
             self.cache._write(self.name, _dump_dicts(self.new))
             self.cache._prune("fragments-", KEEP_ENTRY_STORES)
         self.old, self.new = {}, {}
-
-
-#: Publication fields that only say where the entry was read: messages use them, entries do not.
-_NOT_SHOWN = frozenset({"path", "line"})
-
-
-def _plain(value: Any) -> Any:
-    """A dataclass tree as nested tuples of its values, whose ``repr`` is a stable key.
-
-    (A dataclass's own ``repr`` leaves out fields declared ``repr=False``, and
-    pickle's bytes depend on which equal strings happen to be one object.)
-    """
-    if type(value) is dict:
-        return tuple((name, _plain(v)) for name, v in value.items())
-    values = getattr(value, "__dict__", None)
-    if values is not None:
-        return (type(value).__name__, tuple([_plain(v) for v in values.values()]))
-    if type(value) is tuple and value and hasattr(value[0], "__dict__"):
-        return tuple([_plain(v) for v in value])
-    return value
 
 
 def settings_digest(*values: Any) -> str:

@@ -39,6 +39,7 @@ def _maker(cls: type) -> Callable[[Any], Any]:
 
 _PUB = _fields(Publication)
 _AUTHORS, _LINKS = _PUB.index("authors"), _PUB.index("links")
+_PATH, _LINE = _PUB.index("path"), _PUB.index("line")
 _ALL = _fields(Links).index("all")
 _pub_values = attrgetter(*_PUB)
 _author_values = attrgetter(*_fields(Author))
@@ -56,10 +57,22 @@ def pack(pub: Publication) -> Packed:
     return tuple(values)
 
 
-def unpack(values: Packed) -> Publication:
+def unpack(values: Packed, path: str | None = None, line: int | None = None) -> Publication:
+    """The publication packed, read from ``path`` at ``line`` when given (an entry moved in its file)."""
     fields = list(values)
+    if path is not None:
+        fields[_PATH] = path
+    if line is not None:
+        fields[_LINE] = line
     fields[_AUTHORS] = tuple([_make_author(a) for a in values[_AUTHORS]])
     links = list(values[_LINKS])
     links[_ALL] = tuple([_make_link(link) for link in links[_ALL]])
     fields[_LINKS] = _make_links(links)
     return _make_pub(fields)  # type: ignore[no-any-return]
+
+
+def unplaced(values: Packed) -> Packed:
+    """A packed publication without the file and line it was read from (what a template shows)."""
+    shown = list(values)
+    shown[_PATH] = shown[_LINE] = None
+    return tuple(shown)

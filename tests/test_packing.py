@@ -36,3 +36,9 @@ def test_every_field_of_every_part_is_carried() -> None:
     )
     assert unpack(pack(pub)) == pub
     assert hash(unpack(pack(pub))) == hash(pub)
+
+
+def test_a_moved_entry_comes_back_at_its_new_place() -> None:
+    pub = Publication("k", "misc", "T", (), 2020, None, None, None, "published", Links(), path="a.bib", line=3)
+    assert unpack(pack(pub), "b.bib", 9) == Publication("k", "misc", "T", (), 2020, None, None, None,
+                                                        "published", Links(), path="b.bib", line=9)
