@@ -7,9 +7,12 @@ spellings to be highlighted.  Splitting follows BibTeX's own rules on the *raw*
 LaTeX, because braces are what keep ``{Barnes and Noble}`` one author; decoding
 to Unicode happens afterwards, per part.
 
-Parsing is memoised per distinct name string: in a large bibliography the same
-co-authors come back thousands of times, while the owner flag (which depends on
-configuration) is cheap and applied after the cached parse.
+Parsing is memoised per distinct field and per distinct name string: in a
+large bibliography the same co-authors come back thousands of times.  Each
+distinct name is shown by one shared (frozen) :class:`Author`; the owner flag,
+which depends on configuration, is memoised per owner list and applied after
+the cached parse.  Most names are plain words, commas and spaces, which skip
+mark lifting and decoding altogether: those steps leave such names unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
@@ -127,13 +130,16 @@ _WORD = re.compile(r"[^\s~,]+")
 
 def _split_and(value: str) -> list[str]:
     mask = _mask(value)
-    pieces: list[str] = []
-    start = 0
-    for match in _AND.finditer(mask):
-        pieces.append(value[start:match.start()])
-        start = match.end()
-    pieces.append(value[start:])
-    return [p.strip() for p in pieces if p.strip()]
+    if mask == value:  # nothing braced or escaped, as in most fields
+        pieces = _AND.split(value)
+    else:
+        pieces = []
+        start = 0
+        for match in _AND.finditer(mask):
+            pieces.append(value[start:match.start()])
+            start = match.end()
+        pieces.append(value[start:])
+    return [p for p in map(str.strip, pieces) if p]
 
 
 # -- one name --------------------------------------------------------------------------
@@ -190,9 +196,19 @@ def _sections(text: str) -> list[list[str]]:
     return sections
 
 
-def _bibtex_parts(text: str) -> tuple[str, str, str]:
+def _plain_sections(text: str) -> list[list[str]]:
+    """:func:`_sections` of text without braces, escapes or ties, where a word is just a run of non-spaces."""
+    if "," not in text:  # "First von Last", the commonest form
+        words = text.split()
+        return [words] if words else []
+    sections = [section.split() for section in text.split(",")]
+    while sections and not sections[-1]:
+        sections.pop()
+    return sections
+
+
+def _bibtex_parts(secs: list[list[str]]) -> tuple[str, str, str]:
     """Raw (given, family-with-von, suffix) from the three BibTeX forms plus exporters' variants."""
-    secs = _sections(text)
     if not secs:
         return "", "", ""
     if len(secs) > 3:  # "a, b, c, d": BibTeX reads the extras as more given names
@@ -224,22 +240,53 @@ class _Name(NamedTuple):
     suffix: str
     equal: bool
     marks: tuple[str, ...]
+    #: How the name shows when it is not the owner's and no ``equal`` field marks it: built
+    #: once per distinct name, since a co-author recurs across a bibliography.
+    author: Author
+
+
+# Anything that makes a name more than words, commas and spaces: markup for
+# ``decode``, marks, braces, ties and invisible characters.  Most names have none.
+_NEEDS_CARE = re.compile(
+    r"[\\{}$~&^#*∗⁎†‡§¶⋆\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    r"|--|``|''"
+)
 
 
 @lru_cache(maxsize=65536)
 def _parse_name(raw: str) -> _Name:
+    if _NEEDS_CARE.search(raw) is None:
+        # Nothing to lift, balance or decode: the BibTeX parts are already the display parts.
+        return _assemble(*_bibtex_parts(_plain_sections(raw)), [])
+    return _parse_marked_up(raw)
+
+
+def _parse_marked_up(raw: str) -> _Name:
+    """The full reading, for names with LaTeX, marks or invisible characters in them (and any other)."""
     text, found = _take_marks(_balance(_INVISIBLE.sub("", raw)))
     try:
-        parts = _bibtex_parts(text)
+        parts = _bibtex_parts(_sections(text))
     except Exception:  # never let one odd name take the list down
         parts = ("", text.replace("{", "").replace("}", ""), "")
     given, family, suffix = (_drop_glyphs(decode(p), found) if p else "" for p in parts)
+    return _assemble(given, family, suffix, found)
+
+
+def _assemble(given: str, family: str, suffix: str, found: list[str]) -> _Name:
+    """The decoded parts as a name, whichever way they were split (a mark may have left one empty)."""
     if not family and given:  # ", John", or the surname was only a mark
         *rest, family = given.split()
         given = " ".join(rest)
     elif not family:  # a name that was only "Jr."
         family, suffix = suffix, ""
-    return _Name(_dotted(given, family), family, suffix, "*" in found, tuple(g for g in found if g != "*"))
+    marks = tuple([g for g in found if g != "*"]) if found else ()
+    return _name(_dotted(given, family), family, suffix, "*" in found, marks)
+
+
+def _name(given: str, family: str, suffix: str, equal: bool, marks: tuple[str, ...]) -> _Name:
+    author = Author(name=" ".join([p for p in (given, family, suffix) if p]), given=given, family=family,
+                    equal=equal, marks=marks)
+    return _Name(given, family, suffix, equal, marks, author)
 
 
 def _dotted(given: str, family: str) -> str:
@@ -253,8 +300,8 @@ def _dotted(given: str, family: str) -> str:
     words = given.split()
     if (len(words) == 1 and 2 <= len(given) <= 3 and given.isalpha() and given.isupper()
             and not family.isupper()):
-        return " ".join(f"{c}." for c in given)
-    return " ".join(f"{w}." if len(w) == 1 and w.isalpha() and w.isupper() else w for w in words)
+        return " ".join([f"{c}." for c in given])
+    return " ".join([f"{w}." if len(w) == 1 and w.isalpha() and w.isupper() else w for w in words])
 
 
 def split_name(name: str) -> tuple[str, str, str]:
@@ -356,10 +403,26 @@ class Owners:
             keys.append((_squash(f"{given} {family}"), _squash(family), _given_tokens(given, family)))
         return tuple(keys)
 
+    @cached_property
+    def _answers(self) -> dict[tuple[str, str], bool]:
+        # Co-authors recur thousands of times in a large bibliography.
+        return {}
+
     def matches(self, given: str, family: str) -> bool:
         if not self.names:
             return False
-        whole, fam = _squash(f"{given} {family}"), _squash(family)
+        answer = self._answers.get((given, family))
+        if answer is None:
+            answer = self._answers[given, family] = self._match(given, family)
+        return answer
+
+    def _match(self, given: str, family: str) -> bool:
+        fam = _squash(family)
+        # Folding goes character by character, so a whole name folds to its given names' fold
+        # followed by its family's: most authors are ruled out without folding anything else.
+        if not any(fam == o_fam or o_whole.endswith(fam) for o_whole, o_fam, _ in self._keys):
+            return False
+        whole = _squash(f"{given} {family}")
         tokens: tuple[str, ...] | None = None
         for o_whole, o_fam, o_tokens in self._keys:
             if whole and whole == o_whole:
@@ -377,10 +440,15 @@ class Owners:
 
 _ET_AL = {"others", "etal", "etalii", "\\ldots", "\\dots", "\\textellipsis", "…", "$\\ldots$", "$\\dots$"}
 _ET_AL_NOISE = re.compile(r"[{}\s.~]")
+# What a piece can start with if it is one of those: their first characters, in either case, and the noise.
+_ET_AL_FIRST = frozenset("oOeE\\…${}.~")
 
 
 def _is_et_al(piece: str) -> bool:
     """"others" (BibTeX's own et al.), or "..." left in a hand-shortened list."""
+    first = piece.lstrip()[:1]
+    if first and first not in _ET_AL_FIRST:  # a name, as nearly every piece is
+        return False
     bare = _ET_AL_NOISE.sub("", piece).lower()
     return bare in _ET_AL or (not bare and ".." in "".join(piece.split()))
 
@@ -399,6 +467,8 @@ def _comma_list(piece: str) -> tuple[list[str], bool] | None:
     BibTeX's own "von Last, Jr, First" (a suffix in the middle or at the end)
     and "Zeng,, Zhihong" (an empty part) keep their meaning.
     """
+    if "," not in piece:
+        return None
     mask = _mask(piece)
     if "," not in mask:
         return None
@@ -426,9 +496,21 @@ def _comma_list(piece: str) -> tuple[list[str], bool] | None:
     return None
 
 
+class _Field(NamedTuple):
+    names: tuple[_Name, ...]
+    #: The names as authors when nobody is the owner and no ``equal`` field applies (most calls).
+    authors: tuple[Author, ...]
+    et_al: bool
+    #: Whether commas stood for "and" somewhere.
+    commas: bool
+
+
+def _field(names: tuple[_Name, ...], et_al: bool, commas: bool) -> _Field:
+    return _Field(names, tuple([n.author for n in names]), et_al, commas)
+
+
 @lru_cache(maxsize=16384)
-def _parse_field(value: str) -> tuple[tuple[_Name, ...], bool, bool]:
-    """(names, et al., whether commas stood for "and" somewhere)."""
+def _parse_field(value: str) -> _Field:
     names: list[_Name] = []
     et_al = commas = False
     for piece in _split_and(_balance(_INVISIBLE.sub("", value))):
@@ -444,26 +526,30 @@ def _parse_field(value: str) -> tuple[tuple[_Name, ...], bool, bool]:
             parts = [piece]
         for part in parts:
             name = _parse_name(part)
-            if any(c.isalnum() for c in name.given + name.family):  # not a stray "~" or "-"
+            if _ALNUM.search(name.given) or _ALNUM.search(name.family):  # not a stray "~" or "-"
                 names.append(name)
-    return tuple(names), et_al, commas
+    return _field(tuple(names), et_al, commas)
+
+
+# A letter or digit, as ``str.isalnum`` has it.
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def comma_separated(value: str) -> bool:
     """True when a name list used commas where BibTeX needs "and" (worth a warning: BibTeX misreads it)."""
     try:
-        return bool(value) and _parse_field(value)[2]
+        return bool(value) and _parse_field(value).commas
     except Exception:
         return False
 
 
-def _fallback(value: str) -> tuple[tuple[_Name, ...], bool]:
+def _fallback(value: str) -> _Field:
     try:
         text = decode(value.replace("{", "").replace("}", ""))
     except Exception:
         text = value
     text = _drop_glyphs(text.replace("{", "").replace("}", "").replace("\\", ""), [])
-    return ((_Name("", text, "", False, ()),) if text else ()), False
+    return _field((_name("", text, "", False, ()),) if text else (), False, False)
 
 
 def parse_authors(
@@ -477,20 +563,23 @@ def parse_authors(
     if not value or not isinstance(value, str):
         return (), False
     try:
-        names, et_al, _ = _parse_field(value)
+        field = _parse_field(value)
     except Exception:
-        names, et_al = _fallback(value)
-    authors = []
-    for position, n in enumerate(names, 1):
-        authors.append(Author(
-            name=" ".join(p for p in (n.given, n.family, n.suffix) if p),
-            given=n.given,
-            family=n.family,
-            owner=owners.matches(n.given, n.family),
-            equal=n.equal or position in equal_positions,
-            marks=n.marks,
-        ))
-    return tuple(authors), et_al
+        field = _fallback(value)
+    owned = [owners.matches(n.given, n.family) for n in field.names] if owners.names else []
+    if not equal_positions and not any(owned):
+        return field.authors, field.et_al
+    owned = owned or [False] * len(field.names)
+    return tuple(
+        _shown(n, owner, n.equal or position in equal_positions)
+        for position, (n, owner) in enumerate(zip(field.names, owned), 1)
+    ), field.et_al
+
+
+def _shown(n: _Name, owner: bool, equal: bool) -> Author:
+    if owner == n.author.owner and equal == n.author.equal:
+        return n.author
+    return replace(n.author, owner=owner, equal=equal)
 
 
 # Debris a lifted mark leaves in raw LaTeX: "{}", "$$", "$^{}$", "\\textsuperscript{}".
@@ -515,8 +604,9 @@ def strip_marks(value: str) -> str:
         if _is_et_al(piece):
             names.append("others")
             continue
-        text, _ = _take_marks(piece)
-        text = " ".join(_EMPTY_MARKUP.sub("", text).split()).strip(" ,")
+        if _NEEDS_CARE.search(piece) is not None:
+            piece = _EMPTY_MARKUP.sub("", _take_marks(piece)[0])
+        text = " ".join(piece.split()).strip(" ,")
         if text:
             names.append(text)
     return " and ".join(names)
