@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pubsite import names
+from pubsite.latex import decode
 from pubsite.model import Author
 from pubsite.names import Owners, comma_separated, fold, parse_authors, split_name
 
@@ -336,3 +338,69 @@ def test_never_raises_and_marks_never_leak(text: str) -> None:
         assert author.name.strip() and author.family
         assert not {"*", "∗", "†"} & set(author.name)
         assert author.name.startswith(" ".join(p for p in (author.given, author.family) if p))
+
+
+# -- the plain-name shortcuts agree with the full reading ----------------------------------
+
+PLAIN_PIECES = list("aAeEoOjJnNrRsSzZ éÉøØłßıİ中-.',\t") + [
+    "and", "van", "de", "Jr.", "III", "IV", "MP", "others",
+]
+PLAINISH = st.lists(st.sampled_from(PLAIN_PIECES), max_size=20).map("".join)
+
+# Real names from the exporters' files, in the shapes the shortcut takes.
+PLAIN_NAMES = [
+    "Shiqi He", "He, Shiqi", "Deisenroth, MP", "Peters, Jan R", "Smith, IV", "Timothy T. Yu",
+    "Mihaela van der Schaar", "van der Berg, Jan", "danah boyd", "Henry Ford III", "John Smith, Jr.",
+    "Fulton, James E., Jr.", "Bennett, Jr., Frank G.", "Jean-Pierre Serre", "O'Brien, Conan",
+    "DEBSINDHU BHOWMIK", "Zeng,, Zhihong", "Plato", ", John", "Jr.", "Søren Kierkegaard", "Łukasz Kaiser",
+]
+
+
+@pytest.mark.parametrize("raw", PLAIN_NAMES)
+def test_plain_names_take_the_shortcut_and_agree(raw: str) -> None:
+    assert names._NEEDS_CARE.search(raw) is None
+    assert names._parse_name.__wrapped__(raw) == names._parse_marked_up(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PLAINISH)
+def test_plain_name_shortcut_agrees_with_full_reading(raw: str) -> None:
+    if names._NEEDS_CARE.search(raw) is None:
+        assert names._plain_sections(raw) == names._sections(raw)
+        assert names._parse_name.__wrapped__(raw) == names._parse_marked_up(raw)
+        # What the shortcuts rely on: plain text has no marks, no markup and nothing to decode.
+        assert names._take_marks(raw) == (raw, [])
+        assert names._EMPTY_MARKUP.sub("", raw) == raw
+        assert decode(raw) == " ".join(raw.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PLAINISH, LATEXISH, st.text(max_size=30)))
+def test_et_al_shortcut_agrees_with_full_test(piece: str) -> None:
+    bare = names._ET_AL_NOISE.sub("", piece).lower()
+    assert names._is_et_al(piece) == (bare in names._ET_AL or (not bare and ".." in "".join(piece.split())))
+
+
+@pytest.mark.parametrize("piece", ["others", "Others", "{others}", "et al.", "Et~Al.", " etal", "\\ldots",
+                                   "$\\dots$", "…", "...", ". . .", "{...}"])
+def test_et_al_spellings(piece: str) -> None:
+    assert names._is_et_al(piece)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_folding_is_per_character(given_: str, family: str) -> None:
+    """Owners rule authors out by family alone because of this."""
+    assert names._squash(f"{given_} {family}") == names._squash(given_) + names._squash(family)
+
+
+def test_shared_authors_do_not_carry_owner_or_equal_between_calls() -> None:
+    value = "Shiqi He and Jane Doe"
+    owner = Owners.from_names(["Shiqi He"])
+    marked, _ = parse_authors(value, owner, frozenset({2}))
+    assert [(a.owner, a.equal) for a in marked] == [(True, False), (False, True)]
+    plain, _ = parse_authors(value, NOBODY)
+    assert [(a.owner, a.equal) for a in plain] == [(False, False), (False, False)]
+    again, _ = parse_authors("Jane Doe and Shiqi He", owner)
+    assert [(a.name, a.owner) for a in again] == [("Jane Doe", False), ("Shiqi He", True)]
+    assert owner.matches("Shiqi", "He") and owner.matches("Shiqi", "He")  # the memoised answer too
