@@ -1,0 +1,63 @@
+"""``python -m pubsite`` as a separate process: what a shell or CI job sees.
+
+The entry point ends the process without freeing a large render's objects one
+by one, so these check that nothing written is lost on the way out and that
+exit codes are the commands' own.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from pubsite.config import load_config
+from pubsite.site import render_site
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pubsite", *args], cwd=cwd, env=env,
+                          capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def site(write_site: Callable[..., Path]) -> Path:
+    data = ROOT / "data"
+    return write_site({"data/publications.bib": (data / "publications.bib").read_text(encoding="utf-8"),
+                       "data/news.yaml": (data / "news.yaml").read_text(encoding="utf-8"),
+                       "pubsite.toml": 'owner = "Shiqi He"\n'})
+
+
+def test_a_page_written_to_a_pipe_arrives_whole(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = run(["render", "--format", "page", "--no-cache"], site)
+    assert done.returncode == 0
+    monkeypatch.chdir(site)
+    expected = render_site(load_config(None, {"format": "page", "cache_dir": None})).text
+    assert done.stdout.decode("utf-8") == expected
+    assert done.stderr.decode("utf-8").strip().endswith("news → stdout")
+
+
+def test_exit_codes_and_messages_survive_the_quick_exit(site: Path) -> None:
+    assert run(["render", "-o", "out.html"], site).returncode == 0
+    (site / "out.html").write_text("stale", encoding="utf-8")
+    stale = run(["render", "-o", "out.html", "--check"], site)
+    assert stale.returncode == 1 and b"out.html" in stale.stdout + stale.stderr
+    missing = run(["render", "--bib", "nowhere.bib"], site)
+    assert missing.returncode == 2 and b"nowhere.bib: file not found" in missing.stderr
+    assert run(["--help"], site).returncode == 0
+    assert run(["render", "--no-such-option"], site).returncode == 2
+
+
+def test_a_render_leaves_garbage_collection_as_it_found_it(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(site)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    render_site(load_config(None, {"cache_dir": None}))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
