@@ -10,14 +10,15 @@ and start a fresh interpreter on platforms without ``fork``.
 The split is an optimisation only, never a change of result: the halves are
 joined in order, a child that fails or dies is ignored and its half done
 here (so an error is raised here, with a normal traceback), and small inputs,
-single-core machines, threaded callers (``serve``) and platforms without
-``fork`` just run in one process.  ``PUBSITE_JOBS=1`` turns it off.
+single-core machines, threaded callers (``serve``) and platforms other than
+Linux just run in one process.  ``PUBSITE_JOBS=1`` turns it off.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -36,8 +37,8 @@ def workers() -> int:
     """
     if os.environ.get("PUBSITE_JOBS", "").strip() == "1":
         return 1
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1  # macOS's system libraries are not safe to use in a forked child
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
