@@ -375,7 +375,6 @@ class RenderCache:
             pass
 
 
-Build = Callable[..., "tuple[Any, list[Problem]]"]
 #: Items per marshal chunk of a store: a large store is never one string in memory.
 _CHUNK = 1000
 
@@ -456,24 +455,12 @@ class EntryStore:
         self.new[key] = hit
         return pub, found
 
-    def remember(self, entry: Any, pub: Any, problems: list[Problem]) -> None:
-        """Keep what ``build`` made of an entry (unless a problem points into another file)."""
-        from .packing import pack
-
+    def remember(self, entry: Any, packed: Any, problems: list[Problem]) -> None:
+        """Keep what ``build`` made of an entry, packed (unless a problem points into another file)."""
         self.rebuilt += 1
         if all(p.path == entry.path for p in problems):
             self.new[(entry.key, entry.type, entry.fields)] = (
-                pack(pub) if pub is not None else None,
-                tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
-
-    def build(self, build: Build, entry: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[Problem]]:
-        """``build(entry, *args, **kwargs)``, from the store when this entry was built before."""
-        found = self.lookup(entry)
-        if found is not None:
-            return found
-        pub, problems = build(entry, *args, **kwargs)
-        self.remember(entry, pub, problems)
-        return pub, problems
+                packed, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
 
     def save(self) -> None:
         if self.new.keys() == self.old.keys() and self.new_ids.keys() == self.old_ids.keys():
@@ -514,8 +501,9 @@ class FragmentStore:
         print that), so an edit above an entry does not make it, and all below it, new."""
         from .packing import pack, unplaced
 
-        return hashlib.blake2b(repr(unplaced(pack(pub))).encode("utf-8", "surrogatepass"),
-                               digest_size=20).digest()
+        # marshal version 0: fast, and (unlike later versions) the same bytes for equal values
+        # whether or not a string is interned or shared.
+        return hashlib.blake2b(marshal.dumps(unplaced(pack(pub)), 0), digest_size=20).digest()
 
     def get(self, key: bytes) -> tuple[str, str | None] | None:
         found = self.old.get(key)

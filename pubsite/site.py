@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # the rest is imported where used: a cached render needs none
     from .bib import RawEntry
     from .cache import RenderCache
     from .model import NewsItem, Publication
+    from .packing import Packed
+
+    #: An entry built: the publication (None: nothing to show), its problems, and its packed form.
+    Built = tuple[Publication | None, list[Problem], Packed | None]
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
     """
     from . import bib
     from .names import Owners
-    from .packing import Packed, pack, unpack
+    from .packing import pack, unpack
     from .parallel import split_map
     from .publications import build
 
@@ -92,26 +96,31 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
     parent = os.getpid()
     done = len(entries) - len(missing)
 
-    def build_some(chunk: Sequence[RawEntry]) -> list[tuple[Publication | None, list[Problem]]]:
-        out = []
+    keep = store is not None
+
+    def build_some(chunk: Sequence[RawEntry]) -> list[Built]:
+        # Packed here, on both cores, when the cache will keep it (the child's half is packed anyway).
+        out: list[Built] = []
+        child = os.getpid() != parent
         for entry in chunk:
-            out.append(build(entry, owners, **options))
-            if progress is not None and os.getpid() == parent:  # the other half goes at the same pace
+            pub, entry_problems = build(entry, owners, **options)
+            out.append((pub, entry_problems, pack(pub) if pub is not None and (keep or child) else None))
+            if progress is not None and not child:  # the other half goes at the same pace
                 progress(min(len(entries), done + 2 * len(out)), len(entries))
         return out
 
-    def send(result: tuple[Publication | None, list[Problem]]) -> tuple[Packed | None, list[Problem]]:
-        return (pack(result[0]) if result[0] is not None else None), result[1]
+    def send(result: Built) -> tuple[Packed | None, list[Problem]]:
+        return result[2], result[1]
 
-    def receive(sent: tuple[Packed | None, list[Problem]]) -> tuple[Publication | None, list[Problem]]:
-        return (unpack(sent[0]) if sent[0] is not None else None), sent[1]
+    def receive(sent: tuple[Packed | None, list[Problem]]) -> Built:
+        return (unpack(sent[0]) if sent[0] is not None else None), sent[1], sent[0]
 
     chunk = [entries[i] for i in missing]
     built_missing = split_map(build_some, chunk, send, receive)
     gc.freeze()
-    for index, (pub, entry_problems) in zip(missing, built_missing):
+    for index, (pub, entry_problems, packed) in zip(missing, built_missing):
         if store is not None:
-            store.remember(entries[index], pub, entry_problems)
+            store.remember(entries[index], packed, entry_problems)
         results[index] = (pub, entry_problems)
     built: list[tuple[RawEntry, Publication | None]] = []
     for entry, result in zip(entries, results):
