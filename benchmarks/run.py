@@ -76,7 +76,7 @@ def _tree_pss_mb(pid: int) -> float:
 
 
 class _Sampler(threading.Thread):
-    """Peak PSS of a process tree, sampled every 10 ms.
+    """Peak PSS of a process tree, sampled every 10 ms (in a run of its own: see :func:`run`).
 
     ``wait4``'s peak RSS is that of the largest single process: with a forked
     worker the two processes' memory adds up, so the benchmark samples the sum
@@ -92,17 +92,23 @@ class _Sampler(threading.Thread):
             self.peak = max(self.peak, _tree_pss_mb(self.pid))
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run a command once, measuring its own wall time and peak memory (not the benchmark's)."""
+def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None, sample: bool = False) -> Run:
+    """Run a command once, measuring its own wall time and peak memory (not the benchmark's).
+
+    ``sample``: also sample the memory of all its processes, which slows it
+    (reading a process's page tables competes with it), so such a run's time is not used.
+    """
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
         sampler = _Sampler(proc.pid)
-        sampler.start()
+        if sample:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        sampler.done.set()
-        sampler.join()
+        if sample:
+            sampler.done.set()
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
@@ -111,17 +117,18 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
 
 def median_run(argv: list[str], cwd: Path, repeat: int, before: object = None,
                env: dict[str, str] | None = None) -> tuple[float, float, float, Run]:
-    """Median wall time, max peak RSS and max peak total PSS over ``repeat`` runs.
+    """Median wall time and max peak RSS over ``repeat`` runs, and the peak total PSS of one more run.
 
     ``before`` resets state before each run.
     """
     runs = []
-    for _ in range(repeat):
+    for _ in range(repeat + 1):
         if callable(before):
             before()
-        runs.append(run(argv, cwd, env))
-    return (statistics.median(r.wall for r in runs), max(r.rss_mb for r in runs),
-            max(r.total_mb for r in runs), runs[-1])
+        runs.append(run(argv, cwd, env, sample=len(runs) == repeat))
+    timed = runs[:repeat]
+    return (statistics.median(r.wall for r in timed), max(r.rss_mb for r in timed),
+            runs[-1].total_mb, timed[-1])
 
 
 def pubsite_env() -> dict[str, str]:
