@@ -421,21 +421,21 @@ class EntryStore:
         """:func:`pubsite.matching.identity` of these fields, from the store when known."""
         from .matching import Identity, identity
 
-        # A digest, not the fields: a tuple of every field's pair, kept per entry, was megabytes.
-        key = hashlib.blake2b(repr(tuple(fields.items())).encode("utf-8", "surrogatepass"),
-                              digest_size=20).digest()
+        key = identity_key(fields)
         packed = self.old_ids.get(key)
-        found = None
         if packed is not None:
             try:
                 found = Identity(*packed)
+                self.new_ids[key] = packed
+                return found
             except TypeError:  # a record of another shape: made again
-                found = None
-        if found is None:
-            found = identity(fields)
-            packed = tuple(found.__dict__.values())
-        self.new_ids[key] = packed
+                pass
+        found = identity(fields)
+        self.remember_identity(key, found)
         return found
+
+    def remember_identity(self, key: bytes, found: Any) -> None:
+        self.new_ids[key] = tuple(found.__dict__.values())
 
     def lookup(self, entry: Any) -> tuple[Any, list[Problem]] | None:
         """What ``build`` made of this entry before, reported at the entry's current place; None if new."""
@@ -519,6 +519,13 @@ class FragmentStore:
             self.cache._write(self.name, _dump_dicts(self.new))
             self.cache._prune("fragments-", KEEP_ENTRY_STORES)
         self.old, self.new = {}, {}
+
+
+def identity_key(fields: Any) -> bytes:
+    """Where an entry's identity is kept: a digest of its fields (a tuple of every field's pair,
+    kept per entry, was megabytes)."""
+    return hashlib.blake2b(repr(tuple(fields.items())).encode("utf-8", "surrogatepass"),
+                           digest_size=20).digest()
 
 
 def settings_digest(*values: Any) -> str:

@@ -30,6 +30,7 @@ _PUBLISHED = ("published", "to-appear")
 
 def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]], merge_preprints: bool = True,
                      identify: Callable[[Mapping[str, str]], Identity] | None = None,
+                     identities: Sequence[Identity] | None = None,
                      ) -> tuple[list[Publication], list[Problem]]:
     """The publications to show, in input order, and a warning per duplicate pair.
 
@@ -39,14 +40,17 @@ def merge_duplicates(built: Sequence[tuple[RawEntry, Publication]], merge_prepri
     reported).  Each version a preprint is merged into gets its arXiv id when
     it has none, and is ``selected`` if the preprint was.  Pairs of two
     published versions, or two preprints, are reported only: which one to
-    delete is the user's call.  ``identify``: see :func:`~pubsite.matching.entry_identities`.
+    delete is the user's call.  ``identify``: see :func:`~pubsite.matching.entry_identities`;
+    ``identities``: each entry's, when the caller has them already (a render
+    computes them where it builds the entries).
     """
     pubs = [pub for _, pub in built]
-    for entry, pub in built:
-        names = entry.get("author")
-        if names:  # then build() parsed exactly this field (else perhaps the editors)
-            remember_families(names, pub.authors)
-    identities = entry_identities([entry for entry, _ in built], identify)
+    if identities is None:
+        for entry, pub in built:
+            names = entry.get("author")
+            if names:  # then build() parsed exactly this field (else perhaps the editors)
+                remember_families(names, pub.authors)
+        identities = entry_identities([entry for entry, _ in built], identify)
     pairs = find_duplicates(identities)
     into: dict[int, list[int]] = {}  # preprint index -> indexes of the versions shown instead
     if merge_preprints:

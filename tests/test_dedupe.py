@@ -111,14 +111,21 @@ def test_published_version_keeps_its_own_arxiv_link(tmp_path: Path) -> None:
     assert result.text.count("arxiv.org/abs/2212.01523") == 1
 
 
-def test_papers_sharing_a_proceedings_doi_are_not_duplicates(tmp_path: Path) -> None:
+@pytest.mark.parametrize("volume, codes", [
+    ("@proceedings{proc, title={Proceedings of Things}, editor={Poe, Ed}, year=2020, doi={10.1000/proc}}", []),
+    # Not shown (no title), yet its DOI is still the volume's, not the papers'.
+    ("@proceedings{proc, booktitle={Proceedings of Things}, year=2020, doi={10.1000/proc}}", ["PS201"]),
+], ids=["shown volume", "untitled volume"])
+def test_papers_sharing_a_proceedings_doi_are_not_duplicates(tmp_path: Path, volume: str,
+                                                            codes: list[str]) -> None:
     text = (
         "@inproceedings{p1, title={First Paper}, author={Doe, Jane}, crossref={proc}}\n"
         "@inproceedings{p2, title={Second Paper}, author={Roe, Rick}, crossref={proc}}\n"
-        "@proceedings{proc, title={Proceedings of Things}, editor={Poe, Ed}, year=2020, doi={10.1000/proc}}\n"
+        + volume + "\n"
     )
     result = render(tmp_path, {"a.bib": text})
-    assert [p.code for p in result.problems] == []
+    assert [p.code for p in result.problems] == codes
+    assert {"p1", "p2"} <= {p.key for p in result.site.publications}
 
 
 def test_silencing_the_rule_keeps_the_merge(tmp_path: Path) -> None:
