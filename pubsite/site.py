@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import gc
-import os
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator
 
+from .building import Progress
 from .config import Config
 from .errors import Problem, ProblemCounts
 from .fsutil import Output, EncodedOutput
@@ -21,13 +21,6 @@ if TYPE_CHECKING:  # the rest is imported where used: a cached render needs none
     from .bib import RawEntry
     from .cache import RenderCache
     from .model import NewsItem, Publication
-    from .packing import Packed
-
-    from .matching import Identity
-
-    #: An entry built: the publication (None: nothing to show), its problems, its packed form,
-    #: and its identity for duplicate detection with the identity's key in the cache.
-    Built = tuple[Publication | None, list[Problem], Packed | None, Identity | None, bytes | None]
 
 
 @dataclass(frozen=True)
@@ -60,7 +53,6 @@ class Result(ProblemCounts):
         return self.site_  # type: ignore[return-value]
 
 
-Progress = Callable[[int, int], None]
 
 
 def build_entries(config: Config, progress: Progress | None = None, cache: RenderCache | None = None,
@@ -73,97 +65,10 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
     With a ``cache``, an entry built before with the same fields and settings
     is taken from it instead of being decoded and formatted again.
     """
-    built, problems, _ = _build(config, progress, cache, identify=False)
+    from .building import build_all
+
+    built, problems, _ = build_all(config, progress, cache, identify=False)
     return built, problems
-
-
-def _build(config: Config, progress: Progress | None, cache: RenderCache | None, identify: bool,
-           ) -> tuple[list[tuple[RawEntry, Publication | None]], list[Problem], list[Identity | None]]:
-    """:func:`build_entries`, plus (with ``identify``) each built entry's identity for duplicate detection.
-
-    Identities are computed on the core that built the entry, from the
-    authors it parsed; crossref parents are every entry of the files, as
-    ``check`` has them.
-    """
-    from . import bib
-    from .cache import identity_key
-    from .matching import Identity, identity, own_fields, remember_families
-    from .names import Owners
-    from .packing import pack, unpack
-    from .parallel import split_map
-    from .publications import build
-
-    entries, problems = bib.load(config.bib)
-    gc.freeze()
-    owners = Owners.from_names(config.owner)
-    options = {"aliases": config.venue_aliases, "venue_names": config.venue_names,
-               "file_base": config.file_base, "marks": config.marks}
-    store = None
-    if cache is not None:
-        from .cache import settings_digest
-
-        # Everything build() is given is part of the store's key.
-        store = cache.entries(settings_digest(owners, sorted(options.items())))
-    parents = {entry.key.lower(): entry for entry in entries} if identify else {}
-    results: list[tuple[Publication | None, list[Problem]] | None] = [None] * len(entries)
-    identities: list[Identity | None] = [None] * len(entries)
-    missing: list[int] = []
-    for index, entry in enumerate(entries):
-        results[index] = found = store.lookup(entry) if store is not None else None
-        if found is None:
-            missing.append(index)
-        elif identify and found[0] is not None:
-            identities[index] = store.identify(own_fields(entry, parents))  # type: ignore[union-attr]
-    parent = os.getpid()
-    done = len(entries) - len(missing)
-    keep = store is not None
-
-    def build_some(chunk: Sequence[RawEntry]) -> list[Built]:
-        # Packed here, on both cores, when the cache will keep it (the child's half is packed anyway).
-        out: list[Built] = []
-        child = os.getpid() != parent
-        for entry in chunk:
-            pub, entry_problems = build(entry, owners, **options)
-            ident = id_key = None
-            if identify and pub is not None:
-                names = entry.get("author")
-                if names:  # then build() parsed exactly this field (else perhaps the editors)
-                    remember_families(names, pub.authors)
-                own = own_fields(entry, parents)
-                ident, id_key = identity(own), identity_key(own) if keep else None
-            out.append((pub, entry_problems, pack(pub) if pub is not None and (keep or child) else None,
-                        ident, id_key))
-            if progress is not None and not child:  # the other half goes at the same pace
-                progress(min(len(entries), done + 2 * len(out)), len(entries))
-        return out
-
-    def send(result: Built) -> tuple[Any, ...]:
-        ident = result[3]
-        return result[2], result[1], tuple(ident.__dict__.values()) if ident else None, result[4]
-
-    def receive(sent: tuple[Any, ...]) -> Built:
-        packed, entry_problems, ident, id_key = sent
-        return ((unpack(packed) if packed is not None else None), entry_problems, packed,
-                Identity(*ident) if ident else None, id_key)
-
-    chunk = [entries[i] for i in missing]
-    built_missing = split_map(build_some, chunk, send, receive)
-    gc.freeze()
-    for index, (pub, entry_problems, packed, ident, id_key) in zip(missing, built_missing):
-        if store is not None:
-            store.remember(entries[index], packed, entry_problems)
-            if ident is not None and id_key is not None:
-                store.remember_identity(id_key, ident)
-        results[index] = (pub, entry_problems)
-        identities[index] = ident
-    built: list[tuple[RawEntry, Publication | None]] = []
-    for entry, result in zip(entries, results):
-        assert result is not None
-        built.append((entry, result[0]))
-        problems.extend(result[1])
-    if progress is not None:
-        progress(len(entries), len(entries))
-    return built, problems, identities
 
 
 def build_publications(config: Config, progress: Progress | None = None,
@@ -175,7 +80,9 @@ def build_publications(config: Config, progress: Progress | None = None,
     from .ordering import ordered
     from .rules import Silencer
 
-    built, problems, identities = _build(config, progress, cache, identify=True)
+    from .building import build_all
+
+    built, problems, identities = build_all(config, progress, cache, identify=True)
     store = cache.entry_store if cache is not None else None
     shown = [index for index, (_, pub) in enumerate(built) if pub is not None]
     pubs, duplicates = merge_duplicates([built[i] for i in shown], config.merge_preprints,  # type: ignore[misc]
