@@ -87,7 +87,7 @@ def json_ld_parts(pubs: Iterable[Publication], base: str = "",
     yield Markup('{"@context": "https://schema.org", "@graph": [\n')
     made = iter(lines) if lines is not None else None
     for index, pub in enumerate(pubs):
-        line = next(made) if made is not None else None
+        line = next(made, None) if made is not None else None
         piece = Markup(line) if line is not None else script_json(article(pub, base))
         yield Markup(",\n") + piece if index else piece
     yield Markup("\n]}")

@@ -264,7 +264,15 @@ class _OnDemand:
 def _json_ld(pubs: list[Publication], config: Config, lines: list[str | None] | None) -> _OnDemand:
     from .jsonld import json_ld_parts
 
-    return _OnDemand(lambda: json_ld_parts(pubs, config.site_url, lines))
+    held = [lines]
+
+    def parts() -> Iterator[Markup]:
+        # The lines made ahead serve the first printing and are then let go (megabytes, and the
+        # page is still to be written); a template printing the JSON-LD twice gets it made again.
+        made, held[0] = held[0], None
+        return json_ld_parts(pubs, config.site_url, made)
+
+    return _OnDemand(parts)
 
 
 def _profile_bio(config: Config) -> Markup:
