@@ -168,17 +168,29 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
         "fragment_css": "none" if config.format == "page" else css,
         "css_href": CSS_FILE,
     }
+    publication_html, lines = _entries_ahead(pubs, context, config, sections, store)
+    context["publication_html"] = publication_html
+    context["json_ld"] = _json_ld(pubs, config, lines) if _wants_json_ld(config) else None
+    return context
+
+
+def _wants_json_ld(config: Config) -> bool:
+    return bool(config.json_ld) and config.format == "page"
+
+
+def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Config,
+                   sections: tuple[str, ...], store: FragmentStore | None,
+                   ) -> tuple[Callable[[Publication], Markup], list[str | None] | None]:
+    """``publication_html`` for the templates, and the JSON-LD lines made with the entries (if any)."""
     env = environment(override_folder(config.template_dir))
-    made: dict[int, tuple[str, str | None]] = {}
-    want_ld = bool(config.json_ld) and config.format == "page"
     macros = env.get_template("_macros.html").make_module(context)
+    made: dict[int, tuple[str, str | None]] = {}
     if config.format in ("fragment", "page") and "publications" in sections \
             and not _overridden(config, "publications.html"):
         if _overridden(config, "_macros.html"):
             store = None  # a site's own macro may read any of the context, not just the entry
-        made = _ahead(pubs, macros, config.site_url if want_ld else None, store)
-
-    lines = [made[id(pub)][1] for pub in pubs] if made and want_ld else None
+        made = _ahead(pubs, macros, config.site_url if _wants_json_ld(config) else None, store)
+    lines = [made[id(pub)][1] for pub in pubs] if made and _wants_json_ld(config) else None
     html = {key: value[0] for key, value in made.items()}
     made.clear()
 
@@ -187,9 +199,7 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
         found = html.pop(id(pub), None)
         return Markup(found) if found is not None else macros.publication(pub)
 
-    context["publication_html"] = publication_html
-    context["json_ld"] = _json_ld(pubs, config, lines) if want_ld else None
-    return context
+    return publication_html, lines
 
 
 def _overridden(config: Config, name: str) -> bool:
