@@ -44,6 +44,7 @@ CASES = [
     ("PS206", BIB, "@article{macrotypo2022,", "'\\notacommand' shows as nothing"),
     ("PS207", BIB, "@inproceedings{samedoi2023,", "same paper as 'clean2023' at "),
     ("PS301", BIB, "@article{unsafe2022,", "field 'code' has a URL that is not http(s)/mailto"),
+    ("PS301", BIB, "@article{unsafepreview2022,", "preview 'javascript:alert(2)' is not an http(s)"),
     ("PS302", BIB, "@article{baddoi2022,", "'n/a' is not a DOI"),
     ("PS303", BIB, "@article{badarxiv2022,", "eprint '2212.01523 [cs.LG]' is not an arXiv id"),
     ("PS401", NEWS, "- date: 2024-13", "invalid date '2024-13'"),
