@@ -99,7 +99,9 @@ def replace_file(target: str | os.PathLike[str], data: bytes | bytearray | Calla
     import tempfile  # here: a cached render never writes through it, and it is slow to import
 
     folder = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    prefix = f".{os.path.basename(target)}."
+    _remove_orphans(folder, prefix)
+    fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             if callable(data):
@@ -118,3 +120,31 @@ def replace_file(target: str | os.PathLike[str], data: bytes | bytearray | Calla
         except OSError:
             pass
         raise
+
+
+def _remove_orphans(folder: str, prefix: str) -> None:
+    """Delete temp files that an earlier write left behind when its process was killed.
+
+    A temp file's name carries the writing process's id; one whose process no
+    longer exists will never be renamed into place.  Only on POSIX, where
+    signal 0 asks whether a process exists (elsewhere ``os.kill`` would kill it).
+    """
+    if os.name != "posix":
+        return
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
+        except OSError:  # alive, someone else's
+            pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -37,3 +38,19 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     assert not writer.is_alive(), "writing to a pipe blocked (it was read or replaced, not written)"
     assert received == [b"rendered page"]
     assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="orphans are recognised by process id on POSIX only")
+def test_temp_files_of_dead_writers_are_cleared_and_no_others(tmp_path: Path) -> None:
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    target = tmp_path / "index.html"
+    orphan = tmp_path / f".index.html.{finished.pid}.abc123.tmp"
+    running = tmp_path / f".index.html.{os.getppid()}.def456.tmp"  # a live process's write in progress
+    other = tmp_path / f".other.html.{finished.pid}.ghi789.tmp"
+    for path in (orphan, running, other):
+        path.write_text("half a page")
+    write_atomic(target, "the page")
+    assert target.read_text() == "the page"
+    assert not orphan.exists()
+    assert running.exists() and other.exists()

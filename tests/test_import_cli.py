@@ -214,6 +214,8 @@ def test_killed_mid_write_leaves_the_target_intact(tmp_path: Path) -> None:
     entries, problems = bib.parse_text(target.read_text(), str(target))
     assert len(entries) == 7 + 800 and problems == []
     assert target.read_bytes().startswith(old)
+    # ... and clears away the temp file the killed write left.
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_help_describes_matching(runner: CliRunner) -> None:
