@@ -181,7 +181,8 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     progress = Progress(sys.stderr) if not quiet else None
     try:
         result = render_site(config, progress)
-        _KEPT.append(result)
+        if _KEPT is not None:
+            _KEPT.append(result)
     except PubsiteError as exc:
         fail(exc)
     finally:
@@ -420,8 +421,8 @@ def import_(exports: tuple[str, ...], target: str | None, config_path: str | Non
         click.echo(f"{plan.summary()}; {state} {plan.target}")
 
 
-#: What a command made, kept until the process ends: see :func:`main`.
-_KEPT: list[object] = []
+#: What a command made, kept until the process ends when it runs as a program (see :func:`main`).
+_KEPT: list[object] | None = None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -431,17 +432,19 @@ def main(argv: list[str] | None = None) -> None:
     exit took half a second after the work was done.  The process ends
     without that (streams flushed first; pubsite registers no exit handlers).
     """
+    global _KEPT
+    _KEPT = []
     try:
         cli.main(args=argv, prog_name="pubsite")
     except SystemExit as done:
         code = done.code
     else:
         code = 0
-    if not _KEPT:
-        sys.exit(code)
+    if not _KEPT or not isinstance(code, (int, type(None))):
+        sys.exit(code)  # nothing large to skip freeing, or a message to print on the way out
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(code if isinstance(code, int) else 1)
+    os._exit(code or 0)
