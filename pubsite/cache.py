@@ -463,11 +463,14 @@ class EntryStore:
                 packed, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
 
     def save(self) -> None:
-        if self.new.keys() == self.old.keys() and self.new_ids.keys() == self.old_ids.keys():
+        """Write the entries used by this render, then let go of the store (the model holds them now)."""
+        new, new_ids = self.new, self.new_ids
+        unchanged = new.keys() == self.old.keys() and new_ids.keys() == self.old_ids.keys()
+        self.old, self.old_ids, self.new, self.new_ids = {}, {}, {}, {}
+        if unchanged:
             return
-        self.old, self.old_ids = {}, {}  # not needed any more: let them go before the new store is written
         try:
-            self.cache._write(self.name, _dump_dicts(self.new, self.new_ids))
+            self.cache._write(self.name, _dump_dicts(new, new_ids))
         except ValueError:  # a value marshal cannot write: keep no store
             try:
                 os.unlink(os.path.join(self.cache.root, self.name))
