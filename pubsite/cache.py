@@ -412,7 +412,6 @@ class EntryStore:
         self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
         self.old_ids: dict[bytes, tuple[Any, ...]] = {}
         self.new_ids: dict[bytes, tuple[Any, ...]] = {}
-        self.rebuilt = 0
         loaded = cache._read_dicts(self.name, 2)
         if loaded is not None:
             self.old, self.old_ids = loaded
@@ -457,7 +456,6 @@ class EntryStore:
 
     def remember(self, entry: Any, packed: Any, problems: list[Problem]) -> None:
         """Keep what ``build`` made of an entry, packed (unless a problem points into another file)."""
-        self.rebuilt += 1
         if all(p.path == entry.path for p in problems):
             self.new[(entry.key, entry.type, entry.fields)] = (
                 packed, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
@@ -496,7 +494,6 @@ class FragmentStore:
         loaded = cache._read_dicts(self.name, 1)
         self.old: dict[bytes, tuple[str, str | None]] = loaded[0] if loaded else {}
         self.new: dict[bytes, tuple[str, str | None]] = {}
-        self.made = 0
 
     @staticmethod
     def key(pub: Any) -> bytes:
@@ -513,8 +510,8 @@ class FragmentStore:
         return found if isinstance(found, tuple) and len(found) == 2 else None
 
     def put(self, key: bytes, value: tuple[str, str | None], made: bool) -> None:
+        """Keep an entry for the next render; ``made``: formatted by this one, not taken from the store."""
         self.new[key] = value
-        self.made += made
 
     def save(self) -> None:
         """Write the entries made or used by this render, then let go of them (the page holds them now)."""
@@ -526,9 +523,8 @@ class FragmentStore:
 
 def identity_key(fields: Any) -> bytes:
     """Where an entry's identity is kept: a digest of its fields (a tuple of every field's pair,
-    kept per entry, was megabytes)."""
-    return hashlib.blake2b(repr(tuple(fields.items())).encode("utf-8", "surrogatepass"),
-                           digest_size=20).digest()
+    kept per entry, was megabytes), marshalled as :meth:`FragmentStore.key` is."""
+    return hashlib.blake2b(marshal.dumps(tuple(fields.items()), 0), digest_size=20).digest()
 
 
 def settings_digest(*values: Any) -> str:

@@ -91,8 +91,3 @@ def json_ld_parts(pubs: Iterable[Publication], base: str = "",
         piece = Markup(line) if line is not None else script_json(article(pub, base))
         yield Markup(",\n") + piece if index else piece
     yield Markup("\n]}")
-
-
-def json_ld(pubs: Iterable[Publication], base: str = "") -> Markup:
-    """:func:`json_ld_parts` as one string."""
-    return Markup("".join(json_ld_parts(pubs, base)))

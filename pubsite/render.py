@@ -184,15 +184,13 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
     """``publication_html`` for the templates, and the JSON-LD lines made with the entries (if any)."""
     env = environment(override_folder(config.template_dir))
     macros = env.get_template("_macros.html").make_module(context)
-    made: dict[int, tuple[str, str | None]] = {}
+    html: dict[int, str] = {}
+    lines: list[str | None] | None = None
     if config.format in ("fragment", "page") and "publications" in sections \
             and not _overridden(config, "publications.html"):
         if _overridden(config, "_macros.html"):
             store = None  # a site's own macro may read any of the context, not just the entry
-        made = _ahead(pubs, macros, config.site_url if _wants_json_ld(config) else None, store)
-    lines = [made[id(pub)][1] for pub in pubs] if made and _wants_json_ld(config) else None
-    html = {key: value[0] for key, value in made.items()}
-    made.clear()
+        html, lines = _ahead(pubs, macros, config.site_url if _wants_json_ld(config) else None, store)
 
     def publication_html(pub: Publication) -> Markup:
         # Let go of each entry once printed: the page being written holds it now.
@@ -207,9 +205,9 @@ def _overridden(config: Config, name: str) -> bool:
     return folder is not None and os.path.isfile(os.path.join(folder, name))
 
 
-def _ahead(pubs: list[Publication], macros: Any, base: str | None,
-           store: FragmentStore | None) -> dict[int, tuple[str, str | None]]:
-    """Each entry's ``<li>`` and JSON-LD line (None: no JSON-LD), by ``id`` of the publication."""
+def _ahead(pubs: list[Publication], macros: Any, base: str | None, store: FragmentStore | None,
+           ) -> tuple[dict[int, str], list[str | None] | None]:
+    """Each entry's ``<li>`` by ``id`` of the publication, and (with ``base``) its JSON-LD line, in order."""
     from .jsonld import article, script_json
     from .parallel import split_map
 
@@ -225,14 +223,16 @@ def _ahead(pubs: list[Publication], macros: Any, base: str | None,
                 out.append((key, found, False))
         return out
 
-    made: dict[int, tuple[str, str | None]] = {}
+    html: dict[int, str] = {}
+    lines: list[str | None] = []
     for pub, (key, value, new) in zip(pubs, split_map(work, pubs)):
-        made[id(pub)] = value
+        html[id(pub)] = value[0]
+        lines.append(value[1])
         if key is not None:
             store.put(key, value, new)  # type: ignore[union-attr]
     if store is not None:
         store.save()
-    return made
+    return html, (lines if base is not None else None)
 
 
 def badge_style(short: str, config: Config) -> str:
@@ -274,12 +274,11 @@ class _OnDemand:
 def _json_ld(pubs: list[Publication], config: Config, lines: list[str | None] | None) -> _OnDemand:
     from .jsonld import json_ld_parts
 
-    held = [lines]
-
     def parts() -> Iterator[Markup]:
         # The lines made ahead serve the first printing and are then let go (megabytes, and the
         # page is still to be written); a template printing the JSON-LD twice gets it made again.
-        made, held[0] = held[0], None
+        nonlocal lines
+        made, lines = lines, None
         return json_ld_parts(pubs, config.site_url, made)
 
     return _OnDemand(parts)
