@@ -269,14 +269,13 @@ class RenderCache:
             deps[path] = [file_digest(path)]
         stored = []
         for out in files:
-            path, data = out.path, out.data
-            digest = hashlib.sha256(data).hexdigest()
+            path, digest = out.path, out.sha256()
             if path and os.path.abspath(path) in deps:
                 # A page injected into is read, then overwritten with this text: both are current.
                 deps[os.path.abspath(path)].append(digest)
             if not os.path.exists(os.path.join(self.root, f"text-{digest}")):
-                self._write(f"text-{digest}", data)
-            stored.append((path, digest, len(data)))
+                self._write(f"text-{digest}", out.copy_into)
+            stored.append((path, digest, out.size()))
         record = {
             "format": FORMAT, "deps": deps, "files": stored,
             "problems": [(p.path, p.line, p.level, p.code, p.message) for p in problems],

@@ -169,7 +169,6 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
         pubsite render --inject _pages/about.md --check
     """
     from .feedback import Progress, summary
-    from .fsutil import write_atomic
     from .site import render_site
 
     config = _load(config_path, bib=bib, news=news, owner=owner, format=format_, output=output,
@@ -188,23 +187,27 @@ def render(config_path: str | None, bib: tuple[str, ...], news: str | None, owne
     finally:
         if progress is not None:
             progress.close()
-    report(result.problems)
     target = result.files[-1].path
-    if check:
-        if target is None:
-            raise click.UsageError("--check needs an output file (-o, --inject, or 'output' in config).")
-        stale = [out.path for out in result.files if out.path and _is_stale(out.path, out)]
-        if stale:
-            sys.exit(1)
-    else:
-        for out in result.files:
-            if out.path is None:
-                click.echo(out.text, nl=False)
-                continue
-            try:
-                write_atomic(out.path, out.data)
-            except OSError as exc:
-                raise InputError(f"{out.path}: cannot write: {exc.strerror}") from None
+    try:
+        report(result.problems)
+        if check:
+            if target is None:
+                raise click.UsageError("--check needs an output file (-o, --inject, or 'output' in config).")
+            stale = [out.path for out in result.files if out.path and _is_stale(out.path, out)]
+            if stale:
+                sys.exit(1)
+        else:
+            for out in result.files:
+                if out.path is None:
+                    click.echo(out.text, nl=False)
+                    continue
+                try:
+                    out.write()
+                except OSError as exc:
+                    raise InputError(f"{out.path}: cannot write: {exc.strerror}") from None
+    finally:
+        for out in result.files:  # a page rendered into a temp file: never left behind
+            out.discard()
     if not quiet:
         click.echo(summary(result.publication_count, result.news_count, target or "stdout",
                            result.errors, result.warnings), err=True)
@@ -332,13 +335,13 @@ def _is_stale(target: str, out: Output) -> bool:
     The file is compared byte for byte (no newline translation), as it would be written.
     """
     try:
+        if out.matches(target):
+            return False
         data = Path(target).read_bytes()
     except FileNotFoundError:
         data = None
     except OSError as exc:
         raise InputError(f"{target}: cannot read: {exc}") from None
-    if data == out.data:
-        return False
     text = out.text
     try:
         current = None if data is None else data.decode("utf-8")

@@ -7,24 +7,55 @@ temp file removed on any failure.  The target is untouched until the rename.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file to write (``path`` None: standard output) and its full text."""
+    """One file to write (``path`` None: standard output) and its full text.
+
+    The methods below are how the CLI and the cache use an output, so that one
+    held in a temp file (:class:`SpooledOutput`) is never read into memory whole.
+    """
 
     path: str | None
     text: str
 
     @property
-    def data(self) -> bytes:
+    def data(self) -> bytes | bytearray:
         """The bytes to write (UTF-8)."""
         return self.text.encode("utf-8")
+
+    def matches(self, path: str | os.PathLike[str]) -> bool:
+        """Does the file at ``path`` hold exactly these bytes? (A missing file does not.)
+
+        :raises OSError: when the file exists but cannot be read.
+        """
+        data = self.data
+        return _file_holds(path, len(data), lambda: iter((data,)))
+
+    def write(self) -> bool:
+        """Put the output at ``path`` (see :func:`write_atomic`); False when it was already there."""
+        assert self.path is not None
+        return write_atomic(self.path, self.data)
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def size(self) -> int:
+        return len(self.data)
+
+    def copy_into(self, handle: BinaryIO) -> None:
+        handle.write(self.data)
+
+    def discard(self) -> None:
+        """Let go of what holds the output (nothing, for one in memory)."""
 
 
 class EncodedOutput(Output):
@@ -52,6 +83,162 @@ class EncodedOutput(Output):
         return self._text  # type: ignore[attr-defined, no-any-return]
 
 
+#: How much of a file is read at a time when comparing or copying it.
+_CHUNK = 1 << 20
+
+
+def _file_holds(path: str | os.PathLike[str], size: int, pieces: Callable[[], Iterator[bytes]]) -> bool:
+    """Does the file at ``path`` hold exactly ``size`` bytes, equal to ``pieces()`` joined?
+
+    The size is compared first (a changed page nearly always changes length,
+    and then nothing is read), then the bytes a chunk at a time, so checking
+    a large page never holds a second copy of it.
+    """
+    try:
+        if os.stat(path).st_size != size:
+            return False
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    with open(path, "rb") as handle:
+        for piece in pieces():
+            view = memoryview(piece)
+            for start in range(0, len(view), _CHUNK):
+                part = view[start:start + _CHUNK]
+                if handle.read(len(part)) != part:
+                    return False
+        return handle.read(1) == b""
+
+
+def _is_special(path: str | os.PathLike[str]) -> bool:
+    """A device or a pipe (``-o /dev/null``, a process substitution): written into, never renamed over."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class SpooledOutput(Output):
+    """An output written to a temp file beside its target while it is rendered.
+
+    A page of a large bibliography is tens of megabytes: held in memory as
+    bytes, it set a render's peak memory.  Written piece by piece into a temp
+    file in the target's folder instead, it is renamed into place by
+    :meth:`write` (the target is still replaced atomically, and only after
+    the whole render succeeded), compared a chunk at a time by :meth:`matches`,
+    or deleted by :meth:`discard`.  The temp file's name carries the process
+    id, so one left behind by a killed render is deleted by a later write
+    (see :func:`_remove_orphans`); one no longer referenced is deleted too.
+    """
+
+    def __init__(self, path: str, tmp: str, size: int) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_tmp", tmp)
+        object.__setattr__(self, "_size", size)
+        object.__setattr__(self, "_finalizer", weakref.finalize(self, _unlink, tmp))
+
+    @classmethod
+    def spool(cls, path: str, pieces: Iterable[bytes]) -> Output:
+        """``pieces`` written beside ``path``; held in memory when that folder cannot take a temp file.
+
+        A folder that does not exist yet is not made here: a failed render
+        must leave no trace, and ``write`` makes it later.
+        """
+        target = os.path.realpath(path)
+        folder = os.path.dirname(target)
+        prefix = f".{os.path.basename(target)}."
+        fd = -1
+        if os.path.isdir(folder) and not _is_special(target):
+            import tempfile
+
+            _remove_orphans(folder, prefix)
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=folder)
+            except OSError:
+                fd = -1
+        if fd < 0:
+            data = bytearray()
+            for piece in pieces:
+                data += piece
+            return EncodedOutput(path, data)
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for piece in pieces:
+                    handle.write(piece)
+                    size += len(piece)
+        except BaseException:
+            _unlink(tmp)
+            raise
+        return cls(path, tmp, size)
+
+    def _pieces(self) -> Iterator[bytes]:
+        with open(self._tmp, "rb") as handle:  # type: ignore[attr-defined]
+            while piece := handle.read(_CHUNK):
+                yield piece
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self._pieces())
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+    def matches(self, path: str | os.PathLike[str]) -> bool:
+        return _file_holds(path, self._size, self._pieces)  # type: ignore[attr-defined]
+
+    def size(self) -> int:
+        return self._size  # type: ignore[attr-defined, no-any-return]
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for piece in self._pieces():
+            digest.update(piece)
+        return digest.hexdigest()
+
+    def copy_into(self, handle: BinaryIO) -> None:
+        for piece in self._pieces():
+            handle.write(piece)
+
+    def write(self) -> bool:
+        """Rename the temp file over the target, as :func:`write_atomic` would write it."""
+        assert self.path is not None
+        target = Path(os.path.realpath(self.path))
+        try:
+            if _is_special(target):
+                with open(target, "wb") as handle:
+                    self.copy_into(handle)
+                return True
+            try:
+                if self.matches(target):
+                    return False
+            except OSError:
+                pass
+            try:
+                mode = target.stat().st_mode & 0o777
+            except OSError:
+                mode = 0o644
+            tmp = self._tmp  # type: ignore[attr-defined]
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+            self._finalizer.detach()  # type: ignore[attr-defined]
+            return True
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        self._finalizer()  # type: ignore[attr-defined]
+
+
 def write_atomic(path: str | os.PathLike[str], text: str | bytes | bytearray, *,
                  encoding: str = "utf-8") -> bool:
     """Write ``text`` (or bytes) to ``path`` atomically; return False when the bytes were already there.
@@ -63,18 +250,13 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes | bytearray, *,
     if target.is_symlink():
         target = Path(os.path.realpath(target))
     data = text.encode(encoding) if isinstance(text, str) else text
-    try:
-        special = not stat.S_ISREG(target.stat().st_mode)
-    except OSError:
-        special = False
-    if special:
-        # A device or a pipe (``-o /dev/null``, a process substitution): renaming a
-        # temp file over it would replace it with a plain file, for every program.
+    if _is_special(target):
+        # Renaming a temp file over it would replace it with a plain file, for every program.
         with open(target, "wb") as handle:
             handle.write(data)
         return True
     try:
-        if target.read_bytes() == data:
+        if _file_holds(target, len(data), lambda: iter((data,))):
             return False
     except OSError:
         pass

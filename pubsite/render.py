@@ -385,21 +385,27 @@ def render(site: Site, config: Config, *, sections: tuple[str, ...] = ALL_SECTIO
 
 
 def render_encoded(site: Site, config: Config, store: FragmentStore | None = None) -> bytes | bytearray:
-    """:func:`render` as the UTF-8 bytes to write, without ever holding the whole text.
+    """:func:`render` as the UTF-8 bytes to write, never held as one string (see :func:`render_pieces`)."""
+    out = bytearray()
+    for piece in render_pieces(site, config, store):
+        out += piece
+    return out  # not copied into bytes: that would hold the page twice
 
-    Templates are rendered piece by piece into a byte buffer: a large page as
-    one string, plus the list of pieces joined into it, was most of the
-    memory of a large render.  The buffer is returned as it is (compare and
-    write it like bytes; nobody modifies it).
+
+def render_pieces(site: Site, config: Config, store: FragmentStore | None = None) -> Iterator[bytes]:
+    """:func:`render`, as the UTF-8 bytes to write, a piece at a time.
+
+    Templates are rendered piece by piece: a large page as one string, plus
+    the list of pieces joined into it, was most of the memory of a large
+    render.  The caller writes the pieces out as they come (or joins them).
     """
     if config.format not in TEMPLATES:
-        return render(site, config, store=store).encode("utf-8")
+        yield render(site, config, store=store).encode("utf-8")
+        return
     env = environment(override_folder(config.template_dir))
-    out = bytearray()
     try:
         template = env.get_template(TEMPLATES[config.format])
         for piece in template.generate(_context(site, config, ALL_SECTIONS, config.css, store)):
-            out += piece.encode("utf-8")
+            yield piece.encode("utf-8")
     except jinja2.TemplateError as exc:
         raise template_error(exc) from None
-    return out  # not copied into bytes: that would hold the page twice

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 from . import host as hosts
 from .config import Config
 from .errors import ConfigError, PubsiteError
-from .fsutil import EncodedOutput, Output
+from .fsutil import EncodedOutput, Output, SpooledOutput
 from .inject import find_regions, front_matter, inject
 from .model import Site
 from .atom import to_atom
-from .render import CSS_FILE, render, render_encoded, stylesheet
+from .render import CSS_FILE, render, render_encoded, render_pieces, stylesheet
 
 if TYPE_CHECKING:
     from .cache import FragmentStore
@@ -90,7 +90,8 @@ def planned(site: Site, config: Config, store: FragmentStore | None = None) -> t
             text = hosts.protect(text, hosts.resolve(config.host, hosts.host_for_output(target)))
             main = Output(target, text)
         else:
-            main = EncodedOutput(target, render_encoded(site, config, store))
+            main = (SpooledOutput.spool(target, render_pieces(site, config, store)) if target is not None
+                    else EncodedOutput(None, render_encoded(site, config, store)))
     if config.css == "file" and config.format in STYLED and main.path is not None:
         files.append(_stylesheet_beside(main.path, config.template_dir))
     if config.feed and config.format != "atom":

@@ -136,3 +136,18 @@ def test_check_reports_stale_output(runner: CliRunner, tmp_path: Path) -> None:
 def test_help_works_with_h(runner: CliRunner) -> None:
     result = invoke(runner, ["render", "-h"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_check_of_a_page_leaves_no_temp_file_and_the_page_alone(runner: CliRunner, tmp_path: Path) -> None:
+    # A page is rendered into a temp file beside its target; --check only compares it.
+    bib = tmp_path / "p.bib"
+    bib.write_text(GOOD)
+    out = tmp_path / "index.html"
+    base = ["render", "--bib", str(bib), "--format", "page", "-o", str(out), "-q", "--no-cache"]
+    assert invoke(runner, base).exit_code == 0
+    assert invoke(runner, base + ["--check"]).exit_code == 0
+    stale = out.read_text().replace("GlueFL", "Glue")
+    out.write_text(stale)
+    assert invoke(runner, base + ["--check"]).exit_code == 1
+    assert out.read_text() == stale
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "p.bib"]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
-from pubsite.fsutil import write_atomic
+from pubsite.fsutil import SpooledOutput, write_atomic
 
 
 def test_regular_file_is_replaced_and_unchanged_bytes_skipped(tmp_path: Path) -> None:
@@ -54,3 +56,79 @@ def test_temp_files_of_dead_writers_are_cleared_and_no_others(tmp_path: Path) ->
     assert target.read_text() == "the page"
     assert not orphan.exists()
     assert running.exists() and other.exists()
+
+
+def _temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_spooled_page_is_renamed_into_place_keeping_the_targets_mode(tmp_path: Path) -> None:
+    target = tmp_path / "index.html"
+    target.write_bytes(b"old page")
+    target.chmod(0o640)
+    out = SpooledOutput.spool(str(target), iter([b"<p>new ", "pag\u00e9</p>".encode()]))
+    assert target.read_bytes() == b"old page"  # nothing replaced before write()
+    assert len(_temps(tmp_path)) == 1
+    assert out.text == "<p>new pag\u00e9</p>" and out.size() == len(out.data)
+    assert out.write() is True
+    assert target.read_text() == "<p>new pag\u00e9</p>"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert _temps(tmp_path) == []
+    again = SpooledOutput.spool(str(target), iter([b"<p>new ", "pag\u00e9</p>".encode()]))
+    assert again.matches(target) and again.write() is False
+    assert _temps(tmp_path) == []
+
+
+def test_a_render_failing_midway_leaves_no_temp_file_and_the_target_alone(tmp_path: Path) -> None:
+    target = tmp_path / "index.html"
+    target.write_text("precious")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"half a page"
+        raise RuntimeError("template failed")
+
+    with pytest.raises(RuntimeError):
+        SpooledOutput.spool(str(target), pieces())
+    assert target.read_text() == "precious" and _temps(tmp_path) == []
+
+
+def test_a_spooled_output_let_go_of_deletes_its_temp_file(tmp_path: Path) -> None:
+    out = SpooledOutput.spool(str(tmp_path / "index.html"), iter([b"page"]))
+    assert len(_temps(tmp_path)) == 1
+    out.discard()
+    assert _temps(tmp_path) == []
+    out = SpooledOutput.spool(str(tmp_path / "index.html"), iter([b"page"]))
+    del out
+    gc.collect()
+    assert _temps(tmp_path) == []
+
+
+def test_a_spooled_output_compares_by_content_not_size(tmp_path: Path) -> None:
+    target = tmp_path / "index.html"
+    target.write_bytes(b"abcd" * 600_000)  # over a read chunk
+    same = SpooledOutput.spool(str(target), iter([b"abcd" * 300_000, b"abcd" * 300_000]))
+    changed = SpooledOutput.spool(str(target), iter([b"abcd" * 599_999 + b"abce"]))
+    assert same.matches(target) and not changed.matches(target)
+    assert not same.matches(tmp_path / "missing.html")
+    same.discard()
+    changed.discard()
+
+
+def test_a_page_for_a_folder_not_yet_made_is_held_in_memory_and_the_folder_made_on_write(tmp_path: Path) -> None:
+    target = tmp_path / "build" / "index.html"
+    out = SpooledOutput.spool(str(target), iter([b"page"]))
+    assert not target.parent.exists()  # a render that fails later must leave no trace
+    assert out.write() is True and target.read_bytes() == b"page"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+def test_a_spooled_page_is_written_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "site" / "index.html"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "index.html"
+    link.symlink_to(real)
+    out = SpooledOutput.spool(str(link), iter([b"new"]))
+    assert out.write() is True
+    assert link.is_symlink() and real.read_text() == "new"
+    assert _temps(tmp_path) == [] and _temps(real.parent) == []
