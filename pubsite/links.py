@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Mapping
 
 from .model import Link, Links
 
@@ -36,6 +36,7 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.(?:org|acm\.org)/|doi:\s*)", re.IGNORECASE)
 # A publisher's landing page named by the DOI (".../doi/10.1089/x", ".../doi/abs/10.1002/y").
 _DOI_LANDING = re.compile(r"^https?://[^/]+/doi/(?:abs/|full/)?(10\.\d{4,9}/\S+?)/?$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LATEX_ESCAPES = re.compile(r"\\([_%#&~$])")
 _URL_MACRO = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}")
@@ -67,7 +68,7 @@ def safe_url(value: str, file_base: str = "/assets/pdf/") -> str | None:
     if not value:
         return None
     # Browsers ignore control characters inside a scheme; so must we.
-    probe = re.sub(r"[\x00-\x20\x7f]", "", value)
+    probe = _CONTROL.sub("", value)
     match = _SCHEME.match(probe)
     if match:
         return value if match.group(1).lower() in SAFE_SCHEMES else None
@@ -94,27 +95,33 @@ def arxiv_id(value: str) -> str | None:
     return match.group(1) if match else None
 
 
-def find_arxiv(fields: dict[str, str]) -> str | None:
+# Fields whose text may name an arXiv id, in the order they are searched.
+_ARXIV_TEXT_FIELDS = ("journal", "journaltitle", "howpublished", "url", "note", "volume", "number")
+
+
+def find_arxiv(fields: Mapping[str, str]) -> str | None:
     """arXiv id from ``eprint``+prefix, an ``arxiv`` field, or the venue/url text."""
     if fields.get("arxiv"):
         found = arxiv_id(fields["arxiv"])
         if found:
             return found
-    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
     eprint = fields.get("eprint")
-    if eprint and (prefix in ("arxiv", "") and _ARXIV_ID.match(clean_value(eprint))):
-        return arxiv_id(eprint)
-    for name in ("journal", "journaltitle", "howpublished", "url", "note", "volume", "number"):
+    if eprint:
+        prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+        if prefix in ("arxiv", "") and _ARXIV_ID.match(clean_value(eprint)):
+            return arxiv_id(eprint)
+    # DBLP's "CoRR" journal puts the id in ``volume`` without saying "arXiv" anywhere.
+    corr = "corr" in fields.get("journal", "").lower()
+    for name in _ARXIV_TEXT_FIELDS:
         value = fields.get(name)
-        if value and ("arxiv" in value.lower() or name == "volume" and value.startswith("abs/")
-                      or "corr" in fields.get("journal", "").lower()):
+        if value and (corr or "arxiv" in value.lower() or name == "volume" and value.startswith("abs/")):
             found = arxiv_id(value) if name != "volume" else arxiv_id(value.replace("abs/", ""))
             if found:
                 return found
     return None
 
 
-def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
+def links_of(fields: Mapping[str, str], file_base: str, warn: Warn) -> Links:
     """All links of one entry, in display order, unsafe ones dropped with a warning."""
     found: list[Link] = []
     urls: set[str] = set()
@@ -155,8 +162,8 @@ def links_of(fields: dict[str, str], file_base: str, warn: Warn) -> Links:
             pdf = url
         elif kind == "code":
             code = url
-    for name in sorted(fields):
-        if name.startswith("url_") and fields[name].strip():
+    for name in sorted([name for name in fields if name.startswith("url_")]):
+        if fields[name].strip():
             add(name, name[4:].replace("_", " "), fields[name])
     return Links(pdf=pdf, arxiv=arxiv, doi=doi, code=code, all=tuple(found))
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Mapping
 from .bib import MONTH_MACROS, RawEntry
 from .errors import Problem
 from .latex import decode
-from .links import find_arxiv, links_of
+from .links import links_of
 from .model import Publication, Status
 from .names import Owners, comma_separated, parse_authors
 from .venues import Venue, display, venue_of
@@ -132,7 +132,7 @@ def build(entry: RawEntry, owners: Owners, *, aliases: Mapping[str, str],
         warn("has no year", "PS203")
     venue = venue_of(entry.type, fields, aliases, venue_names)
     links = links_of(fields, file_base, warn)
-    arxiv = links.arxiv or find_arxiv(fields)
+    arxiv = links.arxiv  # find_arxiv(fields), which links_of has looked for already
     status = _status(fields, venue, year_text)
     if venue.is_preprint and arxiv and venue.short in (None, "arXiv", "CoRR"):
         venue_line = f"arXiv preprint arXiv:{arxiv}"

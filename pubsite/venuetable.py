@@ -427,8 +427,13 @@ def _candidates(text: str) -> Iterator[tuple[str, bool]]:
 
 @lru_cache(maxsize=65536)
 def _match_table(text: str) -> KnownVenue | None:
+    return _table_venue(_candidates(text))
+
+
+def _table_venue(candidates: Iterable[tuple[str, bool]]) -> KnownVenue | None:
+    """The table's venue for the first of ``candidates`` (see :func:`_candidates`) it knows."""
     keys = _table().keys
-    for key, cut in _candidates(text):
+    for key, cut in candidates:
         venue = keys.get(key)
         # Journals never carry DBLP's place-and-date tail, so a cut that lands
         # on one ("Machine Learning, Optimization, and Data Science ...") is a
@@ -484,9 +489,21 @@ def match_venue(text: str, extra: Mapping[str, str] | None = None) -> KnownVenue
     if not text or not text.strip():
         return None
     if extra:
-        index = _extra_index(tuple((str(k), str(v)) for k, v in extra.items()))
-        for key, _cut in _candidates(text):
-            short = index.get(key)
-            if short:
-                return _resolve_short(short, text)
+        return _match_with_extra(text, tuple([(str(k), str(v)) for k, v in extra.items()]))
     return _match_table(text)
+
+
+@lru_cache(maxsize=65536)
+def _match_with_extra(text: str, extra: tuple[tuple[str, str], ...]) -> KnownVenue | None:
+    """:func:`match_venue` with the user's spellings, once per distinct venue string and spellings.
+
+    Keyed on the spellings themselves, so two configurations never share an
+    answer; the venues returned are frozen, so one can serve every entry.
+    """
+    index = _extra_index(extra)
+    candidates = list(_candidates(text))  # all of them are probed unless the user's spellings match
+    for key, _cut in candidates:
+        short = index.get(key)
+        if short:
+            return _resolve_short(short, text)
+    return _table_venue(candidates)
