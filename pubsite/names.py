@@ -159,6 +159,9 @@ def _is_suffix(word: str, roman: bool) -> bool:
 
 def _is_lower(word: str) -> bool:
     """BibTeX's case test for von particles; a brace group not opened by a command is caseless."""
+    first = word[:1]
+    if first.isascii() and first.isalpha():  # most words: decoding cannot change a leading letter
+        return first.islower()
     if word.startswith("{") and not word.startswith("{\\"):
         return False
     for char in _plain(word):
@@ -234,6 +237,10 @@ def _bibtex_parts(secs: list[list[str]]) -> tuple[str, str, str]:
     return " ".join(first), " ".join(family), " ".join(suffix)
 
 
+# A letter or digit, as ``str.isalnum`` has it.
+_ALNUM = re.compile(r"[^\W_]")
+
+
 class _Name(NamedTuple):
     given: str
     family: str
@@ -243,6 +250,8 @@ class _Name(NamedTuple):
     #: How the name shows when it is not the owner's and no ``equal`` field marks it: built
     #: once per distinct name, since a co-author recurs across a bibliography.
     author: Author
+    #: Whether it has a letter or digit to show (a stray "~" or "-" is no name).
+    shown: bool
 
 
 # Anything that makes a name more than words, commas and spaces: markup for
@@ -286,7 +295,8 @@ def _assemble(given: str, family: str, suffix: str, found: list[str]) -> _Name:
 def _name(given: str, family: str, suffix: str, equal: bool, marks: tuple[str, ...]) -> _Name:
     author = Author(name=" ".join([p for p in (given, family, suffix) if p]), given=given, family=family,
                     equal=equal, marks=marks)
-    return _Name(given, family, suffix, equal, marks, author)
+    shown = _ALNUM.search(given) is not None or _ALNUM.search(family) is not None
+    return _Name(given, family, suffix, equal, marks, author, shown)
 
 
 def _dotted(given: str, family: str) -> str:
@@ -509,30 +519,39 @@ def _field(names: tuple[_Name, ...], et_al: bool, commas: bool) -> _Field:
     return _Field(names, tuple([n.author for n in names]), et_al, commas)
 
 
+class _Piece(NamedTuple):
+    """What one "and"-separated piece of a field reads as."""
+
+    names: tuple[_Name, ...]
+    et_al: bool
+    #: Whether the piece was a list typed with commas.
+    commas: bool
+
+
+_ET_AL_PIECE = _Piece((), True, False)
+
+
+@lru_cache(maxsize=65536)
+def _read_piece(piece: str) -> _Piece:
+    """One piece, once per distinct piece: a piece depends on nothing but its own text, and
+    the same co-author (the same piece) comes back in field after field."""
+    if _is_et_al(piece):
+        return _ET_AL_PIECE
+    listed = _comma_list(piece)
+    parts = listed[0] if listed is not None else [piece]
+    names = tuple([name for name in map(_parse_name, parts) if name.shown])
+    return _Piece(names, listed is not None and listed[1], listed is not None)
+
+
 @lru_cache(maxsize=16384)
 def _parse_field(value: str) -> _Field:
     names: list[_Name] = []
     et_al = commas = False
-    for piece in _split_and(_balance(_INVISIBLE.sub("", value))):
-        if _is_et_al(piece):
-            et_al = True
-            continue
-        listed = _comma_list(piece)
-        if listed is not None:
-            commas = True
-            et_al = et_al or listed[1]
-            parts = listed[0]
-        else:
-            parts = [piece]
-        for part in parts:
-            name = _parse_name(part)
-            if _ALNUM.search(name.given) or _ALNUM.search(name.family):  # not a stray "~" or "-"
-                names.append(name)
+    for piece in map(_read_piece, _split_and(_balance(_INVISIBLE.sub("", value)))):
+        names.extend(piece.names)
+        et_al = et_al or piece.et_al
+        commas = commas or piece.commas
     return _field(tuple(names), et_al, commas)
-
-
-# A letter or digit, as ``str.isalnum`` has it.
-_ALNUM = re.compile(r"[^\W_]")
 
 
 def comma_separated(value: str) -> bool:
