@@ -53,6 +53,7 @@ _TOKEN = re.compile(
     r"|(?P<symbol>\\[^A-Za-z])"
     r"|(?P<open>\{)|(?P<close>\})"
     r"|(?P<special>---|--|``|''|!`|\?`|~)"
+    r"|(?P<math>\$[^$\\%#&~`'\"]+\$)"
     r"|(?P<bad>[$%#^_&\\])"
     r"|(?P<text>[^\\{}$%#^_&~`'!?\-]+|[`'!?\-])"
 )
@@ -96,6 +97,8 @@ def _group(text: str, pos: int, top: bool = False) -> tuple[str, int]:
             return "".join(parts), pos
         elif kind == "special":
             parts.append(SPECIALS[m.group()])
+        elif kind == "math":
+            parts.append(_math(m.group()[1:-1]))
         elif kind == "word":
             if m.group("space").count("\n") > 1:  # a paragraph break: pylatexenc keeps it
                 raise _Unsure
@@ -128,6 +131,37 @@ def _group(text: str, pos: int, top: bool = False) -> tuple[str, int]:
     if not top:
         raise _Unsure  # unbalanced: pylatexenc guesses, we do not
     return "".join(parts), pos
+
+
+#: What simple inline math may hold besides letters and digits: pylatexenc shows all of it as
+#: typed (``$n^{5/2}$`` is "n^5/2", ``A${}^*$`` is "A^*"), braces dropped.
+_MATH_CHARS = frozenset("+-/()=.,:;<>!?|*[]^_{} ")
+
+
+def _math(body: str) -> str:
+    """The text of ``$body$`` when it is letters, digits and plain symbols, as pylatexenc shows it.
+
+    Spaces at either end or beside braces, line breaks, a dash pair, an empty
+    sub/superscript and unbalanced braces are left to pylatexenc, which treats
+    them its own way.
+    """
+    if body != body.strip() or "--" in body or not all(c.isalnum() or c in _MATH_CHARS for c in body):
+        raise _Unsure
+    if " " in body and ("{" in body or "}" in body):  # pylatexenc drops spaces beside a group
+        raise _Unsure
+    depth = 0
+    for index, char in enumerate(body):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Unsure
+        elif char in "^_" and body[index + 1:index + 2] in ("", " ", "}", "^", "_"):
+            raise _Unsure
+    if depth:
+        raise _Unsure
+    return body.replace("{", "").replace("}", "")
 
 
 def _accent(text: str, pos: int, combining: str) -> tuple[str, int]:

@@ -36,7 +36,7 @@ def test_common_accents_and_macros(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    r"$x^2$", r"\unknown{x}", "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\url{a%b}", r"\hbox{x}", r"a\\b", "\\",
+    r"$\alpha^2$", r"\unknown{x}", "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\url{a%b}", r"\hbox{x}", r"a\\b", "\\",
 ])
 def test_anything_else_is_left_to_pylatexenc(text: str) -> None:
     assert to_text(text) is None
@@ -119,6 +119,37 @@ _PIECES = ["\\", "{", "}", "\\\"", "\\'", "\\c", "\\c ", "\\o", "\\i", "\\ss", "
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12))
 def test_same_output_on_generated_strings(pieces: list[str]) -> None:
     text = "".join(pieces)
+    fast = to_text(text)
+    if fast is not None:
+        assert fast == reference(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The $3L$ Algorithm", "The 3L Algorithm"),
+    ("A${}^*$ search", "A^* search"),
+    ("$n^{5/2}$ and V$_{H}$", "n^5/2 and V_H"),
+    ("$x^2$", "x^2"),
+    ("$[$in German$]$", "[in German]"),
+    ("Extraction of $F₀$ Rules", "Extraction of F₀ Rules"),
+])
+def test_simple_inline_math(text: str, expected: str) -> None:
+    assert to_text(text) == expected == reference(text)
+
+
+@pytest.mark.parametrize("text", ["$ x $", "$$", "$a--b$", "$a^$", "$x {y}$", "$a\nb$", r"$\alpha$", "$}{$"])
+def test_math_pylatexenc_treats_its_own_way_is_left_to_it(text: str) -> None:
+    assert to_text(text) is None
+
+
+_MATH_PIECES = ["x", "A", "1", "^", "_", "{", "}", " ", "*", "/", "(", ")", "-", "²", "[", "]", "+", "=",
+                ",", ".", "<", ">", "!", "?", "|", ":", ";", "é", "₀", "ab", "$", "'", "~", "\\alpha"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(["", "a", "{", "x "]), st.lists(st.sampled_from(_MATH_PIECES), min_size=1, max_size=7),
+       st.sampled_from(["", "b", "}", " y", "$z$", "-x"]))
+def test_same_output_on_generated_math(before: str, body: list[str], after: str) -> None:
+    text = f"{before}${''.join(body)}${after}"
     fast = to_text(text)
     if fast is not None:
         assert fast == reference(text)
