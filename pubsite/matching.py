@@ -31,7 +31,11 @@ TITLE_THRESHOLD = 94.0
 @lru_cache(maxsize=65536)  # check, render and import each identify the same entries
 def normalize_title(title: str) -> str:
     """Case, accents, braces, LaTeX and punctuation folded: Scholar's lowercasing is absorbed."""
-    return " ".join(_TITLE_NOISE.sub(" ", fold(decode(title))).split())
+    text = decode(title)
+    folded = fold(text)
+    if text.isascii():  # folding left only ASCII letters, digits and single spaces: nothing more to do
+        return folded
+    return " ".join(_TITLE_NOISE.sub(" ", folded).split())
 
 
 #: Folded family names by raw author field: see :func:`remember_families`.
@@ -84,7 +88,7 @@ def identity(fields: Mapping[str, str]) -> Identity:
         arxiv = doi[len("10.48550/arxiv."):]
         doi = None
     else:
-        arxiv = find_arxiv(dict(fields))
+        arxiv = find_arxiv(fields)
     year_match = _YEAR.search(fields.get("year") or fields.get("date") or "")
     return Identity(
         doi=doi.lower() if doi else None,

@@ -556,8 +556,10 @@ def _parse_field(value: str) -> _Field:
 
 def comma_separated(value: str) -> bool:
     """True when a name list used commas where BibTeX needs "and" (worth a warning: BibTeX misreads it)."""
+    if "," not in value:  # no piece can be a comma list; spares parsing editor lists just for this
+        return False
     try:
-        return bool(value) and _parse_field(value).commas
+        return _parse_field(value).commas
     except Exception:
         return False
 

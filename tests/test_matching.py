@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pubsite.matching import find_duplicates, identity, normalize_title, same_paper
+from pubsite.latex import decode
+from pubsite.matching import _TITLE_NOISE, find_duplicates, identity, normalize_title, same_paper
+from pubsite.names import fold
 
 GLUEFL_SCHOLAR = {"title": "Gluefl: Reconciling client sampling and model masking for bandwidth efficient federated learning",
                   "author": "He, Shiqi and Yan, Qifan and Wu, Feijie", "year": "2023",
@@ -21,6 +25,20 @@ GLUEFL_DBLP = {"title": "GlueFL: Reconciling Client Sampling and Model Masking f
 def test_normalize_title() -> None:
     assert normalize_title("{GlueFL}: Reconciling {C}lient  Sampling") == "gluefl reconciling client sampling"
     assert normalize_title("Sch{\\\"o}lkopf's -- Kernels") == "scholkopfs kernels"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_titles_need_nothing_after_folding(title: str) -> None:
+    """The shortcut for ASCII titles gives what removing non-word runs would."""
+    folded = fold(decode(title))
+    assert normalize_title.__wrapped__(title) == " ".join(_TITLE_NOISE.sub(" ", folded).split())
+
+
+@pytest.mark.parametrize("title", ["snake_case  and\ttabs", "x\x1cy", "Ça va -- Ærø", "A {\\\"o} b_c"])
+def test_titles_normalise_alike_either_way(title: str) -> None:
+    folded = fold(decode(title))
+    assert normalize_title.__wrapped__(title) == " ".join(_TITLE_NOISE.sub(" ", folded).split())
 
 
 @pytest.mark.parametrize(

@@ -404,3 +404,74 @@ def test_shared_authors_do_not_carry_owner_or_equal_between_calls() -> None:
     again, _ = parse_authors("Jane Doe and Shiqi He", owner)
     assert [(a.name, a.owner) for a in again] == [("Jane Doe", False), ("Shiqi He", True)]
     assert owner.matches("Shiqi", "He") and owner.matches("Shiqi", "He")  # the memoised answer too
+
+
+# -- shortcuts added for speed agree with the readings they replace -------------------------
+
+def _is_lower_by_decoding(word: str) -> bool:
+    """BibTeX's von test read the long way: decode the word, look at its first letter."""
+    if word.startswith("{") and not word.startswith("{\\"):
+        return False
+    for char in decode(word) if "\\" in word or "{" in word else word:
+        if char.isalpha():
+            return char.islower()
+    return False
+
+
+VON_WORDS = ["van", "Van", "de", "De", "d'Alembert", "von", "a\\'e", "Z{\\\"u}rich", "e{\\'e}", "x\\o",
+             "{\\relax d}e", "{van}", "{\\'E}mile", "\\'emile", "ßx", "éa", "1ab", "-de", "A.", "l'Hôpital",
+             "a{}", "o\\~n", "y$^*$", "b\\textsuperscript{a}", "q{\\ss}"]
+
+
+@pytest.mark.parametrize("word", VON_WORDS)
+def test_von_test_agrees_with_decoding(word: str) -> None:
+    assert names._is_lower(word) == _is_lower_by_decoding(word)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LATEX_PIECES + PLAIN_PIECES), min_size=1, max_size=8).map("".join))
+def test_von_test_agrees_with_decoding_on_generated_words(word: str) -> None:
+    word = "".join(word.split()) or "x"
+    assert names._is_lower(word) == _is_lower_by_decoding(word)
+
+
+def _field_piece_by_piece(value: str) -> tuple[tuple[names._Name, ...], bool, bool]:
+    """A field read as before pieces were memoised: every piece through every step, each time."""
+    found: list[names._Name] = []
+    et_al = commas = False
+    for piece in names._split_and(names._balance(names._INVISIBLE.sub("", value))):
+        if names._is_et_al(piece):
+            et_al = True
+            continue
+        listed = names._comma_list(piece)
+        if listed is not None:
+            commas, et_al = True, et_al or listed[1]
+        for part in listed[0] if listed is not None else [piece]:
+            name = names._parse_name.__wrapped__(part)
+            if any(c.isalnum() for c in name.given + name.family):
+                found.append(name)
+    return tuple(found), et_al, commas
+
+
+FIELD_PIECES = [
+    "Knuth, Donald E.", "Ludwig van Beethoven", "John Smith, Jr.", "Fulton, James E., Jr.", "others",
+    "{Barnes and Noble}", "Wu*", "He$^{*\\dagger}$, Shiqi", r"M{\"u}ller, Hans", "~", "-", "...",
+    "Marchi, E., Siniscalchi, S.M., Cumani, S.", "A. Itti, G. Rees, and J. Tsotsos", "danah boyd",
+    "Alver, Morten O., et al.", "Zeng,, Zhihong", "{\\'E}mile Borel", "Henry Ford III", "Shiqi He",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FIELD_PIECES), min_size=1, max_size=6))
+def test_memoised_pieces_read_fields_as_piece_by_piece(pieces: list[str]) -> None:
+    value = " and ".join(pieces)
+    field = names._parse_field.__wrapped__(value)
+    assert (field.names, field.et_al, field.commas) == _field_piece_by_piece(value)
+    assert field.authors == tuple(n.author for n in field.names)
+
+
+@pytest.mark.parametrize("value", ["Smith, John", "Smith, John and Doe, Jane", "A. Itti, G. Rees, and J. Tsotsos",
+                                   "Jane Doe and John Smith", "", "Marchi, E., Siniscalchi, S.M., Cumani, S."])
+def test_comma_separated_without_parsing_agrees_with_the_parse(value: str) -> None:
+    expected = bool(value) and names._parse_field.__wrapped__(value).commas
+    assert comma_separated(value) == expected

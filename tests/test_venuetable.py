@@ -494,6 +494,25 @@ def test_extra_that_does_not_apply_falls_through() -> None:
     assert match_venue("Unknown Venue", None) is None
 
 
+def test_remembered_answers_do_not_leak_between_sets_of_spellings() -> None:
+    """Answers are memoised per venue string *and* spellings: another config gets its own."""
+    text = "Machine Learning"
+    assert match_venue(text, {text: "ICML"}).short == "ICML"
+    assert match_venue(text, {text: "MyML"}).short == "MyML"
+    assert match_venue(text, {"Something else": "X"}).short == "MLJ"
+    assert match_venue(text).short == "MLJ"
+    assert match_venue(text, {text: "ICML"}).short == "ICML"
+
+
+def test_user_spellings_then_the_table_agree_with_probing_each_in_turn() -> None:
+    """One pass over the candidate keys serves the user's spellings and then the table."""
+    extra = {"Workshop on Obscure Things": "WOT"}
+    items = tuple(extra.items())
+    for text in ["IEEE/CVF Conference on Computer Vision and Pattern Recognition, CVPR 2022, New Orleans, LA, USA",
+                 "Machine Learning, Optimization, and Data Science, 2023, Place", "ICML", "Unknown Venue"]:
+        assert venuetable._match_with_extra.__wrapped__(text, items) == venuetable._match_table.__wrapped__(text)
+
+
 # ---------------------------------------------------------------- the data file
 
 @pytest.fixture(scope="module")
