@@ -97,13 +97,14 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
 
     def receive(sent: tuple[Any, ...]) -> Built:
         packed, entry_problems, ident, id_key = sent
-        return ((unpack(packed) if packed is not None else None), entry_problems, packed,
-                Identity(*ident) if ident else None, id_key)
+        return None, entry_problems, packed, Identity(*ident) if ident else None, id_key  # unpacked below
 
     chunk = [entries[i] for i in missing]
     built_missing = split_map(build_some, chunk, send, receive)
     gc.freeze()
     for index, (pub, entry_problems, packed, ident, id_key) in zip(missing, built_missing):
+        if pub is None and packed is not None:  # built by the child: the entry here has the fields
+            pub = unpack(packed, entries[index].fields)
         if store is not None:
             store.remember(entries[index], packed, entry_problems)
             if ident is not None and id_key is not None:

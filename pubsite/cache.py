@@ -445,7 +445,7 @@ class EntryStore:
             return None
         try:
             packed, problems = hit
-            pub = unpack(packed, entry.path, entry.line) if packed is not None else None
+            pub = unpack(packed, entry.fields, entry.path, entry.line) if packed is not None else None
             found = [Problem(entry.path, entry.line + delta, level, code, message)
                      for delta, level, code, message in problems]
         except (TypeError, ValueError, IndexError):  # a record of another shape: built again
@@ -502,7 +502,7 @@ class FragmentStore:
 
         # marshal version 0: fast, and (unlike later versions) the same bytes for equal values
         # whether or not a string is interned or shared.
-        return hashlib.blake2b(marshal.dumps(unplaced(pack(pub)), 0), digest_size=20).digest()
+        return hashlib.blake2b(marshal.dumps((unplaced(pack(pub)), pub.fields), 0), digest_size=20).digest()
 
     def get(self, key: bytes) -> tuple[str, str | None] | None:
         found = self.old.get(key)

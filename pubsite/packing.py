@@ -7,6 +7,10 @@ made reading 15,000 cached publications take most of a second; a tuple of
 strings and numbers loads with ``marshal`` in a few milliseconds, and the
 objects are then made directly.  The layout follows the dataclasses' field
 order, so it changes with the model, and the cache's key covers the code.
+
+The entry's raw ``fields`` are left out: whoever unpacks holds the entry the
+publication was built from (the cache finds it by those very fields), and
+sending or storing them again doubled the memory they take.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ def _maker(cls: type) -> Callable[[Any], Any]:
 
 _PUB = _fields(Publication)
 _AUTHORS, _LINKS = _PUB.index("authors"), _PUB.index("links")
-_PATH, _LINE = _PUB.index("path"), _PUB.index("line")
+_PATH, _LINE, _FIELDS = _PUB.index("path"), _PUB.index("line"), _PUB.index("fields")
 _ALL = _fields(Links).index("all")
 _pub_values = attrgetter(*_PUB)
 _author_values = attrgetter(*_fields(Author))
@@ -49,7 +53,9 @@ _make_pub, _make_author, _make_links, _make_link = map(_maker, (Publication, Aut
 
 
 def pack(pub: Publication) -> Packed:
+    """The publication as nested tuples, without its entry's fields (see :func:`unpack`)."""
     values = list(_pub_values(pub))
+    values[_FIELDS] = None
     values[_AUTHORS] = tuple([_author_values(a) for a in pub.authors])
     links = list(_links_values(pub.links))
     links[_ALL] = tuple([_link_values(link) for link in pub.links.all])
@@ -57,9 +63,12 @@ def pack(pub: Publication) -> Packed:
     return tuple(values)
 
 
-def unpack(values: Packed, path: str | None = None, line: int | None = None) -> Publication:
-    """The publication packed, read from ``path`` at ``line`` when given (an entry moved in its file)."""
+def unpack(values: Packed, entry_fields: tuple[tuple[str, str], ...], path: str | None = None,
+           line: int | None = None) -> Publication:
+    """The publication packed from the entry with ``entry_fields``, read from ``path`` at ``line``
+    when given (an entry moved in its file)."""
     fields = list(values)
+    fields[_FIELDS] = entry_fields
     if path is not None:
         fields[_PATH] = path
     if line is not None:
