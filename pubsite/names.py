@@ -418,20 +418,40 @@ class Owners:
         # Co-authors recur thousands of times in a large bibliography.
         return {}
 
+    @cached_property
+    def _possible(self) -> dict[str, bool]:
+        # Family name -> whether an author of that family can be an owner at all; like
+        # ``_answers``, it lives as long as this (per-render) object.
+        return {}
+
     def matches(self, given: str, family: str) -> bool:
         if not self.names:
             return False
         answer = self._answers.get((given, family))
         if answer is None:
-            answer = self._answers[given, family] = self._match(given, family)
+            answer = self._answers[given, family] = self._could_be(family) and self._match(given, family)
         return answer
 
-    def _match(self, given: str, family: str) -> bool:
+    def flags(self, names: Iterable[tuple[str, str]]) -> list[bool]:
+        """:meth:`matches` of each (given, family), ruling most authors out by their family name alone."""
+        possible = self._possible
+        out = []
+        for given, family in names:
+            could = possible.get(family)
+            if could is None:
+                could = possible[family] = self._could_be(family)
+            out.append(could and self.matches(given, family))
+        return out
+
+    def _could_be(self, family: str) -> bool:
         fam = _squash(family)
         # Folding goes character by character, so a whole name folds to its given names' fold
         # followed by its family's: most authors are ruled out without folding anything else.
-        if not any(fam == o_fam or o_whole.endswith(fam) for o_whole, o_fam, _ in self._keys):
-            return False
+        return any(fam == o_fam or o_whole.endswith(fam) for o_whole, o_fam, _ in self._keys)
+
+    def _match(self, given: str, family: str) -> bool:
+        """Whether an author whose family name :meth:`_could_be` an owner's is one."""
+        fam = _squash(family)
         whole = _squash(f"{given} {family}")
         tokens: tuple[str, ...] | None = None
         for o_whole, o_fam, o_tokens in self._keys:
@@ -513,10 +533,12 @@ class _Field(NamedTuple):
     et_al: bool
     #: Whether commas stood for "and" somewhere.
     commas: bool
+    #: (given, family) of each name, as owners are matched on them.
+    pairs: tuple[tuple[str, str], ...]
 
 
 def _field(names: tuple[_Name, ...], et_al: bool, commas: bool) -> _Field:
-    return _Field(names, tuple([n.author for n in names]), et_al, commas)
+    return _Field(names, tuple([n.author for n in names]), et_al, commas, tuple([n[:2] for n in names]))
 
 
 class _Piece(NamedTuple):
@@ -587,7 +609,7 @@ def parse_authors(
         field = _parse_field(value)
     except Exception:
         field = _fallback(value)
-    owned = [owners.matches(n.given, n.family) for n in field.names] if owners.names else []
+    owned = owners.flags(field.pairs) if owners.names else []
     if not equal_positions and not any(owned):
         return field.authors, field.et_al
     owned = owned or [False] * len(field.names)

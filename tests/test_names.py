@@ -475,3 +475,14 @@ def test_memoised_pieces_read_fields_as_piece_by_piece(pieces: list[str]) -> Non
 def test_comma_separated_without_parsing_agrees_with_the_parse(value: str) -> None:
     expected = bool(value) and names._parse_field.__wrapped__(value).commas
     assert comma_separated(value) == expected
+
+
+def test_owner_flags_agree_with_matching_each_name_and_do_not_leak_between_owners() -> None:
+    value = "Shiqi He and S. He and Qi He and He, Shiqi and Jane Doe and Shiqiang He and Chen, Li"
+    field = names._parse_field(value)
+    he, chen = Owners.from_names(["Shiqi He"]), Owners.from_names(["Li Chen"])
+    for owners in (he, chen, he, chen):
+        assert owners.flags(field.pairs) == [owners.matches(g, f) for g, f in field.pairs]
+    assert [a.owner for a in parse_authors(value, he)[0]] == [True, True, False, True, False, False, False]
+    assert [a.owner for a in parse_authors(value, chen)[0]] == [False] * 6 + [True]
+    assert [a.owner for a in parse_authors(value, NOBODY)[0]] == [False] * 7
