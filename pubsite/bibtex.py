@@ -67,6 +67,7 @@ def _balanced(value: str) -> str:
 def _value(name: str, raw: str) -> str | None:
     """The ``{...}`` (or month macro) to write for one field, or None to leave it out."""
     text = " ".join(raw.split())
+    spaced = text  # whitespace already collapsed (the join is idempotent), until text changes
     if name in _NAME_FIELDS:
         text = strip_marks(text)
     elif name == "month":
@@ -79,8 +80,19 @@ def _value(name: str, raw: str) -> str | None:
         if url is None or not url.lower().startswith(("http://", "https://")):
             return None
         text = url
-    text = " ".join(_balanced(text).split())
+    balanced = _balanced(text)
+    if balanced is not spaced:  # dropping braces, marks or URL escapes may leave runs of spaces
+        text = " ".join(balanced.split())
     return "{" + text + "}" if text else None
+
+
+#: Fields many entries share word for word (a venue, a publisher, a year): their
+#: cleaned value is remembered rather than worked out again for every entry.
+_SHARED_FIELDS = frozenset({"booktitle", "journal", "journaltitle", "eventtitle", "year", "month", "volume",
+                            "number", "issue", "edition", "series", "publisher", "organization", "institution",
+                            "school", "address", "location", "editor", "eprinttype", "archiveprefix",
+                            "primaryclass", "eprintclass", "pubstate", "type", "issn"})
+_shared_value = lru_cache(maxsize=8192)(_value)
 
 
 @lru_cache(maxsize=4096)
@@ -89,7 +101,7 @@ def _serialize(type_: str, key: str, fields: tuple[tuple[str, str], ...]) -> str
     for name, raw in fields:
         if name not in PUBLIC_FIELDS:
             continue
-        value = _value(name, raw)
+        value = _shared_value(name, raw) if name in _SHARED_FIELDS else _value(name, raw)
         if value is not None:
             lines.append(f"  {name} = {value},")
     lines[-1] = lines[-1].rstrip(",")

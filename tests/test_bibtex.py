@@ -137,3 +137,13 @@ def test_in_html_the_block_is_escaped(tmp_path) -> None:  # type: ignore[no-unty
     code = out.split('<pre class="pubsite-bibtex-code"><code>')[1].split("</code></pre>")[0]
     assert "title = {&lt;/code&gt;&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;x()&lt;/script&gt;}" in code
     assert "<" not in code
+
+
+def test_a_value_shared_by_entries_is_written_per_field() -> None:
+    # Values many entries share are remembered between entries: "7" is July as a month, 7 as a volume.
+    first = Publication("a", "article", "T", (), 2020, None, None, None, "published", Links(),
+                        fields=(("month", "7"), ("volume", "7"), ("journal", "J  of  {X}")))
+    second = Publication("b", "article", "T", (), 2020, None, None, None, "published", Links(),
+                         fields=(("volume", "7"), ("month", "7"), ("journal", "J of {X}}")))
+    assert to_bibtex(first) == "@article{a,\n  month = jul,\n  volume = {7},\n  journal = {J of {X}}\n}"
+    assert to_bibtex(second) == "@article{b,\n  volume = {7},\n  month = jul,\n  journal = {J of {X}}\n}"
