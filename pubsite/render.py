@@ -190,7 +190,12 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
             and not _overridden(config, "publications.html"):
         if _overridden(config, "_macros.html"):
             store = None  # a site's own macro may read any of the context, not just the entry
-        html, lines = _ahead(pubs, macros, config.site_url if _wants_json_ld(config) else None, store)
+            entry: Callable[[Publication], str] = lambda pub: str(macros.publication(pub))
+        else:
+            from .entryhtml import entry_formatter
+
+            entry = entry_formatter(config)  # the default macro's text, made without the template engine
+        html, lines = _ahead(pubs, entry, config.site_url if _wants_json_ld(config) else None, store)
 
     def publication_html(pub: Publication) -> Markup:
         # Let go of each entry once printed: the page being written holds it now.
@@ -205,9 +210,9 @@ def _overridden(config: Config, name: str) -> bool:
     return folder is not None and os.path.isfile(os.path.join(folder, name))
 
 
-def _ahead(pubs: list[Publication], macros: Any, base: str | None, store: FragmentStore | None,
-           ) -> tuple[dict[int, str], list[str | None] | None]:
-    """Each entry's ``<li>`` by ``id`` of the publication, and (with ``base``) its JSON-LD line, in order."""
+def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: str | None,
+           store: FragmentStore | None) -> tuple[dict[int, str], list[str | None] | None]:
+    """Each entry's ``<li>`` (``entry(pub)``) by ``id`` of the publication, and (with ``base``) its JSON-LD line."""
     from .jsonld import article, script_json
     from .parallel import split_map
 
@@ -218,7 +223,7 @@ def _ahead(pubs: list[Publication], macros: Any, base: str | None, store: Fragme
             found = store.get(key) if key is not None else None  # type: ignore[union-attr]
             if found is None:
                 ld = str(script_json(article(pub, base))) if base is not None else None
-                out.append((key, (str(macros.publication(pub)), ld), True))
+                out.append((key, (entry(pub), ld), True))
             else:
                 out.append((key, found, False))
         return out

@@ -153,3 +153,15 @@ def leftovers(pub: Publication) -> list[str]:
 def test_no_latex_left_in_what_a_reader_sees(corpus: Outcome) -> None:
     bad = [line for pub in corpus.publications for line in leftovers(pub)]
     assert bad == []
+
+
+def test_every_entry_prints_in_python_as_the_macro_prints_it(corpus: Outcome) -> None:
+    """A default site's entries are made without the template engine: byte for byte the macro's text."""
+    from .test_entryhtml import differing
+
+    pubs = corpus.publications
+    assert len(pubs) > 500
+    folded = Config(max_authors=3, show_venue_badge=True, venue_colors=(("icml", "#1a5fb4"), ("acl", "#ffdd00")))
+    for config in (Config(), folded):
+        bad = differing(pubs, config)
+        assert bad == [], f"{len(bad)} entries differ, e.g. {bad[:1]}"
