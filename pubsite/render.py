@@ -74,6 +74,8 @@ def _forbidden(value: str) -> re.Pattern[str]:
 
 def _printable(value: Any) -> Any:
     """Every ``{{ }}`` value on its way out, escaped or not, minus the code points HTML forbids."""
+    if type(value) is _Cleaned:
+        return value  # every value in it went through here as it was made
     if not isinstance(value, str) and hasattr(value, "__html__"):
         value = Markup(value.__html__())  # markup made when printed (the JSON-LD)
     if not isinstance(value, str):
@@ -82,6 +84,23 @@ def _printable(value: Any) -> Any:
         cleaned = _NOT_IN_HTML.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
+class _Cleaned(Markup):
+    """An entry's ``<li>`` made of values that have all been through :func:`_printable` already.
+
+    Printed on the page, it is not searched for forbidden code points a second
+    time: on a large page that search of every whole entry cost half as much
+    as formatting the entries.  Markup's operations (``+``, ``replace``...)
+    build their results with ``self.__class__``, which is plain ``Markup``
+    here, so whatever a template makes out of an entry is searched as usual.
+    """
+
+    __slots__ = ()
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type[Markup]:  # type: ignore[override]
+        return Markup
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -186,6 +205,7 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
     macros = env.get_template("_macros.html").make_module(context)
     html: dict[int, str] = {}
     lines: list[str | None] | None = None
+    made: type[Markup] = Markup
     if config.format in ("fragment", "page") and "publications" in sections \
             and not _overridden(config, "publications.html"):
         if _overridden(config, "_macros.html"):
@@ -194,13 +214,15 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
         else:
             from .entryhtml import entry_formatter
 
-            entry = entry_formatter(config)  # the default macro's text, made without the template engine
+            # The default macro's text, made without the template engine; it holds no text of a
+            # site's own template, only values already cleaned as they were printed.
+            entry, made = entry_formatter(config), _Cleaned
         html, lines = _ahead(pubs, entry, config.site_url if _wants_json_ld(config) else None, store)
 
     def publication_html(pub: Publication) -> Markup:
         # Let go of each entry once printed: the page being written holds it now.
         found = html.pop(id(pub), None)
-        return Markup(found) if found is not None else macros.publication(pub)
+        return made(found) if found is not None else macros.publication(pub)
 
     return publication_html, lines
 

@@ -180,3 +180,16 @@ def test_a_site_overriding_the_entry_macro_gets_its_own_entries(write_site: Call
     out = render_site(load_config(None, {"format": format_, "cache_dir": None})).text
     assert '<li class="mine" data-max="7">Own Macro &amp; Co / Publications</li>' in out
     assert '<strong class="pubsite-title">' not in out
+
+
+def test_what_a_site_template_makes_of_an_entry_is_still_cleaned(write_site: Callable[..., Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Entries made in Python are not searched again for the code points HTML forbids when printed;
+    # markup a site's own template derives from one (here with a vertical tab) still is.
+    fragment = r'<div>{% for pub in publications %}{{ publication_html(pub) + "\x0b!" }}{% endfor %}</div>'
+    root = write_site({"data/publications.bib": BIB, "templates/fragment.html": fragment + "\n"})
+    monkeypatch.chdir(root)
+    out = render_site(load_config(None, {"format": "fragment", "cache_dir": None})).text
+    assert '<strong class="pubsite-title">Own Macro &amp; Co</strong>' in out
+    assert out.endswith("</li>!</div>\n")
+    assert "\x0b" not in out
