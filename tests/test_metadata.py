@@ -30,6 +30,7 @@ HOSTILE_TITLES = [
 @pytest.mark.parametrize("value, written", [
     ("</script>", "\\u003c/script\\u003e"), ("<!--", "\\u003c!--"), ("a&b", "a\\u0026b"),
     ("x\u2028y\u2029", "x\\u2028y\\u2029"),
+    ("<a&b>\u2029<</", "\\u003ca\\u0026b\\u003e\\u2029\\u003c\\u003c/"),
 ])
 def test_script_json_escapes(value: str, written: str) -> None:
     from pubsite.jsonld import script_json
