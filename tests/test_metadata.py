@@ -59,6 +59,24 @@ def test_json_ld_cannot_be_closed_by_input(tmp_path: Path, title: str) -> None:
     assert item["isPartOf"]["name"] == shown["venue"]
 
 
+@pytest.mark.parametrize("settings", [{}, {"template_dir": "own"}], ids=["default", "own-macros"])
+def test_json_ld_holds_no_code_point_html_forbids(tmp_path: Path, settings: dict[str, str]) -> None:
+    # JSON escapes controls below U+0020 but not C1 controls or noncharacters; the page drops them.
+    from pubsite.model import Author, Links, Publication, Site
+    from pubsite.render import render
+
+    (tmp_path / "own").mkdir()
+    (tmp_path / "own" / "_macros.html").write_text(
+        (Path(__file__).parent.parent / "pubsite/templates/_macros.html").read_text(encoding="utf-8"))
+    pub = Publication("k", "misc", "Zero\x85Width\ufdd0 \U0001F600", (Author("A\x9fB", "A", "B"),), 2020,
+                      None, None, None, "published", Links())
+    settings = {k: str(tmp_path / v) for k, v in settings.items()}
+    html = render(Site(publications=(pub,), news=()), Config(format="page", cache_dir=None, **settings))
+    (item,) = ld(html)["@graph"]
+    assert item["name"] == "ZeroWidth \U0001F600" and item["author"][0]["name"] == "AB"
+    assert not re.search("[\x85\x9f\ufdd0]", html)
+
+
 def test_json_ld_describes_each_publication(tmp_path: Path) -> None:
     bib = r"""@inproceedings{he2023gluefl, title={GlueFL}, author={He, Shiqi and L{\'e}cuyer, Mathias},
       booktitle={Conference on Machine Learning and Systems}, year=2023, month=jun,
