@@ -38,8 +38,9 @@ def _text(value: Any) -> str:
     """``{{ value }}`` as the template environment prints it: finalized, then escaped, as a plain ``str``.
 
     A plain string is escaped here with the replacements ``markupsafe.escape``
-    makes (a test holds the two equal): its ``Markup`` result costs twice as
-    much, and concatenated to a ``str`` it would escape the ``str``.
+    makes (the tests that compare entries with the macro's hold the two equal):
+    its ``Markup`` result costs twice as much, and added to a ``str`` it would
+    escape the ``str``.
     """
     if type(value) is not str:
         return str(escape(_printable(value)))
