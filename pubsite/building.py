@@ -73,7 +73,6 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
     keep = store is not None
 
     def build_some(chunk: Sequence[RawEntry]) -> list[Built]:
-        # Packed here, on both cores, when the cache will keep it (the child's half is packed anyway).
         out: list[Built] = []
         child = os.getpid() != parent
         for entry in chunk:
@@ -85,7 +84,8 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
                     remember_families(names, pub.authors)
                 own = own_fields(entry, parents)
                 ident, id_key = identity(own), identity_key(own) if keep else None
-            out.append((pub, entry_problems, pack(pub) if pub is not None and (keep or child) else None,
+            # Packed only to cross to the parent: the cache packs what it keeps when it is written.
+            out.append((pub, entry_problems, pack(pub) if pub is not None and child else None,
                         ident, id_key))
             if progress is not None and not child:  # the other half goes at the same pace
                 progress(min(len(entries), done + 2 * len(out)), len(entries))
@@ -106,7 +106,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
         if pub is None and packed is not None:  # built by the child: the entry here has the fields
             pub = unpack(packed, entries[index].fields)
         if store is not None:
-            store.remember(entries[index], packed, entry_problems)
+            store.remember(entries[index], packed if packed is not None else pub, entry_problems)
             if ident is not None and id_key is not None:
                 store.remember_identity(id_key, ident)
         results[index] = (pub, entry_problems)

@@ -378,18 +378,24 @@ class RenderCache:
 _CHUNK = 1000
 
 
-def _dump_dicts(*dicts: dict[Any, Any]) -> Callable[[BinaryIO], None]:
+def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None = None,
+                ) -> Callable[[BinaryIO], None]:
     """Write dicts as a run of ``(index, items)`` marshal chunks, read back by ``RenderCache._read_dicts``.
 
     Each chunk is preceded by its length: ``marshal.load`` on a file reads it
     a few bytes at a time and took most of a second for a large store, where
-    ``marshal.loads`` of the chunk's bytes takes milliseconds.
+    ``marshal.loads`` of the chunk's bytes takes milliseconds.  ``plain(index,
+    value)`` turns a value into what is written, a chunk at a time, so the
+    plain forms of a whole store are never in memory together.
     """
     def dump(handle: BinaryIO) -> None:
         for which, mapping in enumerate(dicts):
             items = list(mapping.items())
             for start in range(0, len(items), _CHUNK):
-                data = marshal.dumps((which, items[start:start + _CHUNK]))
+                chunk = items[start:start + _CHUNK]
+                if plain is not None:
+                    chunk = [(key, plain(which, value)) for key, value in chunk]
+                data = marshal.dumps((which, chunk))
                 handle.write(len(data).to_bytes(8, "little"))
                 handle.write(data)
     return dump
@@ -433,7 +439,7 @@ class EntryStore:
         return found
 
     def remember_identity(self, key: bytes, found: Any) -> None:
-        self.new_ids[key] = tuple(found.__dict__.values())
+        self.new_ids[key] = found  # made plain when saved
 
     def lookup(self, entry: Any) -> tuple[Any, list[Problem]] | None:
         """What ``build`` made of this entry before, reported at the entry's current place; None if new."""
@@ -453,11 +459,16 @@ class EntryStore:
         self.new[key] = hit
         return pub, found
 
-    def remember(self, entry: Any, packed: Any, problems: list[Problem]) -> None:
-        """Keep what ``build`` made of an entry, packed (unless a problem points into another file)."""
+    def remember(self, entry: Any, built: Any, problems: list[Problem]) -> None:
+        """Keep what ``build`` made of an entry (unless a problem points into another file).
+
+        ``built`` is the publication, already packed or not: one is packed
+        only when the store is written, so a render never holds a packed copy
+        of every publication beside the publications themselves.
+        """
         if all(p.path == entry.path for p in problems):
             self.new[(entry.key, entry.type, entry.fields)] = (
-                packed, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
+                built, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
 
     def save(self) -> None:
         """Write the entries used by this render, then let go of the store (the model holds them now)."""
@@ -467,7 +478,7 @@ class EntryStore:
         if unchanged:
             return
         try:
-            self.cache._write(self.name, _dump_dicts(new, new_ids))
+            self.cache._write(self.name, _dump_dicts(new, new_ids, plain=_plain_entry))
         except ValueError:  # a value marshal cannot write: keep no store
             try:
                 os.unlink(os.path.join(self.cache.root, self.name))
@@ -475,6 +486,18 @@ class EntryStore:
                 pass
             return
         self.cache._prune("entries-", KEEP_ENTRY_STORES)
+
+
+def _plain_entry(which: int, value: Any) -> Any:
+    """What an entry store keeps of a value: publications packed, identities as tuples."""
+    from .matching import Identity
+    from .model import Publication
+    from .packing import pack
+
+    if which == 0:
+        built, problems = value
+        return (pack(built), problems) if isinstance(built, Publication) else value
+    return tuple(value.__dict__.values()) if isinstance(value, Identity) else value
 
 
 class FragmentStore:
