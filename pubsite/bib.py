@@ -230,10 +230,9 @@ def _repair_failed(text: str, block: Block, following: list[Block], path: str,
     The block's text (up to the next real block) is patched in memory and
     parsed again on its own; padding with newlines keeps line numbers true.
     """
-    import bibtexparser
     from bibtexparser import model
 
-    from .splitter import _convert
+    from .splitter import _convert, parse_blocks
 
     reason = block.reason
     end_index = block.end_index
@@ -253,9 +252,10 @@ def _repair_failed(text: str, block: Block, following: list[Block], path: str,
     if patch is None:
         return [], slip_line
     padded = "\n" * start_line + patch.text
-    again = bibtexparser.parse_string(padded, parse_stack=[])
-    entries = [b for b in again.blocks if isinstance(b, (model.Entry, model.DuplicateFieldKeyBlock))]
-    if len(entries) != 1 or again.failed_blocks and not isinstance(entries[0], model.DuplicateFieldKeyBlock):
+    again = parse_blocks(padded)
+    entries = [b for b in again if isinstance(b, (model.Entry, model.DuplicateFieldKeyBlock))]
+    failed = any(isinstance(b, model.ParsingFailedBlock) for b in again)
+    if len(entries) != 1 or failed and not isinstance(entries[0], model.DuplicateFieldKeyBlock):
         return [], slip_line
     line = start_line + patch.text.count("\n", 0, patch.at) + 1
     found = entries[0]
@@ -363,7 +363,9 @@ def _fields(entry: Block, key: str, strings: dict[str, str], path: str,
                 fields.append((name, expand(raw, strings, undefined)))
                 continue
             except MalformedValue as exc:
-                error, at = exc, exc.at
+                # Its message, not the exception: kept in a local, the exception's traceback would
+                # hold this frame, and the callers' (every entry of the file), in a reference cycle.
+                error, at = str(exc), exc.at
             glued = split_glued_field(raw[at:]) if at is not None else None
             if at is None or glued is None:
                 problems.append(Problem(path, value_line, "error", "PS106",

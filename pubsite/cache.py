@@ -478,7 +478,7 @@ class EntryStore:
         if unchanged:
             return
         try:
-            self.cache._write(self.name, _dump_dicts(new, new_ids, plain=_plain_entry))
+            self.cache._write(self.name, _dump_dicts(new, new_ids, plain=_plain_entries()))
         except ValueError:  # a value marshal cannot write: keep no store
             try:
                 os.unlink(os.path.join(self.cache.root, self.name))
@@ -488,16 +488,19 @@ class EntryStore:
         self.cache._prune("entries-", KEEP_ENTRY_STORES)
 
 
-def _plain_entry(which: int, value: Any) -> Any:
+def _plain_entries() -> Callable[[int, Any], Any]:
     """What an entry store keeps of a value: publications packed, identities as tuples."""
     from .matching import Identity
     from .model import Publication
     from .packing import pack
 
-    if which == 0:
-        built, problems = value
-        return (pack(built), problems) if isinstance(built, Publication) else value
-    return tuple(value.__dict__.values()) if isinstance(value, Identity) else value
+    def plain(which: int, value: Any) -> Any:
+        if which == 0:
+            built, problems = value
+            return (pack(built), problems) if isinstance(built, Publication) else value
+        return tuple(value.__dict__.values()) if isinstance(value, Identity) else value
+
+    return plain
 
 
 class FragmentStore:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import lru_cache
+from typing import Any
 
 from .fastlatex import to_text
 
@@ -46,6 +48,36 @@ _KEEP_ARGUMENT = ("texttt", "textsf", "textup", "textmd", "textsl", "textnormal"
 
 
 def _latex_to_text(text: str) -> str:
+    """pylatexenc's reading of ``text``, on a thread of its own.
+
+    pylatexenc ends a parse on an end-of-input exception that it keeps in a
+    local of a frame the exception's traceback holds: a reference cycle.
+    Each frame in it holds its caller's frame, up to the top of the stack,
+    and a render runs without the cyclic garbage collector (see
+    :mod:`pubsite.site`): called on the render's own stack, one such cycle
+    kept every entry, block and intermediate list of the render alive to
+    the end.  A thread's stack ends with the thread, so only this call's
+    few frames are kept.  (A thread costs tens of microseconds, and few
+    strings get this far: see :mod:`pubsite.fastlatex`.)
+    """
+    converter = _pylatexenc()
+    result: list[str] = []
+
+    def run() -> None:
+        try:
+            result.append(converter.latex_to_text(text))
+        except Exception:  # told to the caller below, like any failure of pylatexenc
+            pass
+
+    thread = threading.Thread(target=run, name="pubsite-latex", daemon=True)
+    thread.start()
+    thread.join()
+    if not result:
+        raise ValueError("pylatexenc could not read the text")
+    return result[0]
+
+
+def _pylatexenc() -> Any:
     global _converter
     if _converter is None:
         # Imported lazily: pylatexenc's tables take a noticeable time to build,
@@ -62,7 +94,7 @@ def _latex_to_text(text: str) -> str:
         ])
         _converter = latex2text.LatexNodes2Text(latex_context=context, math_mode="text",
                                                 strict_latex_spaces=False)
-    return _converter.latex_to_text(text)
+    return _converter
 
 
 def _superscript(match: re.Match[str]) -> str:

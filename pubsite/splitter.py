@@ -139,6 +139,27 @@ def _convert(blocks: list[object], line_offset: int = 0, index_offset: int = 0) 
     return out
 
 
+def parse_blocks(text: str) -> list[object]:
+    """bibtexparser's blocks of ``text``, its failed blocks' errors let go of their tracebacks.
+
+    A failed block holds its error, the error's traceback holds bibtexparser's
+    frames, one of which holds the block: a reference cycle.  Through the
+    frames' callers it kept every block of the file alive until the garbage
+    collector ran, and a render runs without it (see :mod:`pubsite.site`).
+    """
+    import bibtexparser
+    from bibtexparser import model
+
+    blocks = bibtexparser.parse_string(text, parse_stack=[]).blocks
+    for block in blocks:
+        if isinstance(block, model.ParsingFailedBlock):
+            error = getattr(block, "error", None)
+            while error is not None:
+                error.__traceback__ = None
+                error = error.__context__
+    return list(blocks)
+
+
 def _entry_record(entry: object, line_offset: int, duplicate: bool) -> Block:
     fields = [(f.key, str(f.value), (f.start_line or 0) + line_offset) for f in entry.fields]  # type: ignore[attr-defined]
     return Block("entry", (entry.start_line or 0) + line_offset, key=entry.key,  # type: ignore[attr-defined]
@@ -150,7 +171,7 @@ def split_with_bibtexparser(text: str) -> list[Block]:
     """The reference: bibtexparser's own splitter over the whole text."""
     import bibtexparser
 
-    return _convert(bibtexparser.parse_string(text, parse_stack=[]).blocks)
+    return _convert(parse_blocks(text))
 
 
 def _is_line_start(text: str, pos: int) -> bool:
@@ -174,21 +195,23 @@ def split(text: str) -> list[Block]:
         mark, saved = len(out), (lines.pos, lines.line)
         try:
             _fast_chunk(text, chunk_start, chunk_end, starts, lines, out)
+            continue
         except _Uncertain:
-            del out[mark:]
-            lines.pos, lines.line = saved
-            out.extend(_slow_chunk(text, chunk_start, chunk_end, lines))
+            pass
+        # Out of the handler: an error bibtexparser keeps would otherwise chain to ours, whose
+        # traceback holds this frame (every block) in a cycle only the garbage collector frees.
+        del out[mark:]
+        lines.pos, lines.line = saved
+        out.extend(_slow_chunk(text, chunk_start, chunk_end, lines))
     return out
 
 
 def _slow_chunk(text: str, start: int, end: int, lines: _Lines) -> list[Block]:
     """bibtexparser on one chunk, followed by the next block's opening so aborts read the same."""
-    import bibtexparser
-
     follow = _BLOCK_START.match(text, end) if end < len(text) else None
     sub = text[start:end] + (text[end:follow.end() + 1] if follow else "")
     offset = lines.at(start)
-    blocks = bibtexparser.parse_string(sub, parse_stack=[]).blocks
+    blocks = parse_blocks(sub)
     if follow:
         # The appended opening starts at a line start, so every state of the chunk's
         # last block stops there; it then fails at the end of text, as the last block.
