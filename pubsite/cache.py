@@ -534,14 +534,21 @@ class FragmentStore:
         found = self.old.get(key)
         return found if isinstance(found, tuple) and len(found) == 2 else None
 
-    def put(self, key: bytes, value: tuple[str, str | None], made: bool) -> None:
-        """Keep an entry for the next render; ``made``: formatted by this one, not taken from the store."""
+    def put(self, key: bytes, value: tuple[Any, Any], made: bool) -> None:
+        """Keep an entry for the next render; ``made``: formatted by this one, not taken from the store.
+
+        ``value`` is the entry's HTML and JSON-LD line, or where they were
+        parked (see :mod:`pubsite.spill`): ``save`` is given how to read them.
+        """
         self.new[key] = value
 
-    def save(self) -> None:
+    def save(self, text: Callable[[Any], str] = str) -> None:
         """Write the entries made or used by this render, then let go of them (the page holds them now)."""
         if self.new.keys() != self.old.keys():
-            self.cache._write(self.name, _dump_dicts(self.new))
+            def plain(_: int, value: tuple[Any, Any]) -> tuple[str, str | None]:
+                return text(value[0]), (text(value[1]) if value[1] is not None else None)
+
+            self.cache._write(self.name, _dump_dicts(self.new, plain=plain))
             self.cache._prune("fragments-", KEEP_ENTRY_STORES)
         self.old, self.new = {}, {}
 

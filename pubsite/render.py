@@ -13,7 +13,7 @@ import json
 import os
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +26,7 @@ from .config import Config
 from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped, type_key
+from .spill import Piece, Spill
 from .template_errors import template_error
 
 if TYPE_CHECKING:
@@ -199,12 +200,13 @@ def _wants_json_ld(config: Config) -> bool:
 
 def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Config,
                    sections: tuple[str, ...], store: FragmentStore | None,
-                   ) -> tuple[Callable[[Publication], Markup], list[str | None] | None]:
+                   ) -> tuple[Callable[[Publication], Markup], Iterable[str | None] | None]:
     """``publication_html`` for the templates, and the JSON-LD lines made with the entries (if any)."""
     env = environment(override_folder(config.template_dir))
     macros = env.get_template("_macros.html").make_module(context)
-    html: dict[int, str] = {}
-    lines: list[str | None] | None = None
+    html: dict[int, Piece] = {}
+    lines: Iterable[str | None] | None = None
+    spill = Spill(0)
     made: type[Markup] = Markup
     if config.format in ("fragment", "page") and "publications" in sections \
             and not _overridden(config, "publications.html"):
@@ -217,12 +219,15 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
             # The default macro's text, made without the template engine; it holds no text of a
             # site's own template, only values already cleaned as they were printed.
             entry, made = entry_formatter(config), _Cleaned
-        html, lines = _ahead(pubs, entry, config.site_url if _wants_json_ld(config) else None, store)
+        spill = Spill(len(pubs))
+        html, pieces = _ahead(pubs, entry, config.site_url if _wants_json_ld(config) else None, store, spill)
+        if pieces is not None:
+            lines = (spill.get(piece) if piece is not None else None for piece in pieces)
 
     def publication_html(pub: Publication) -> Markup:
         # Let go of each entry once printed: the page being written holds it now.
         found = html.pop(id(pub), None)
-        return made(found) if found is not None else macros.publication(pub)
+        return made(spill.get(found)) if found is not None else macros.publication(pub)
 
     return publication_html, lines
 
@@ -233,32 +238,35 @@ def _overridden(config: Config, name: str) -> bool:
 
 
 def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: str | None,
-           store: FragmentStore | None) -> tuple[dict[int, str], list[str | None] | None]:
-    """Each entry's ``<li>`` (``entry(pub)``) by ``id`` of the publication, and (with ``base``) its JSON-LD line."""
+           store: FragmentStore | None, spill: Spill,
+           ) -> tuple[dict[int, Piece], list[Piece | None] | None]:
+    """Each entry's ``<li>`` (``entry(pub)``) by ``id`` of the publication, and (with ``base``) its
+    JSON-LD line, in order: parked in ``spill`` as they are made (see :mod:`pubsite.spill`)."""
     from .jsonld import article, script_json
     from .parallel import split_map
 
-    def work(chunk: Sequence[Publication]) -> list[tuple[bytes | None, tuple[str, str | None], bool]]:
-        out = []
+    def work(chunk: Sequence[Publication]) -> list[tuple[bytes | None, tuple[Piece, Piece | None], bool]]:
+        out: list[tuple[bytes | None, tuple[Piece, Piece | None], bool]] = []
         for pub in chunk:
             key = store.key(pub) if store is not None else None
             found = store.get(key) if key is not None else None  # type: ignore[union-attr]
             if found is None:
-                ld = str(script_json(article(pub, base))) if base is not None else None
-                out.append((key, (entry(pub), ld), True))
+                ld = spill.put(str(script_json(article(pub, base)))) if base is not None else None
+                out.append((key, (spill.put(entry(pub)), ld), True))
             else:
                 out.append((key, found, False))
+        spill.flush()
         return out
 
-    html: dict[int, str] = {}
-    lines: list[str | None] = []
+    html: dict[int, Piece] = {}
+    lines: list[Piece | None] = []
     for pub, (key, value, new) in zip(pubs, split_map(work, pubs)):
         html[id(pub)] = value[0]
         lines.append(value[1])
         if key is not None:
             store.put(key, value, new)  # type: ignore[union-attr]
     if store is not None:
-        store.save()
+        store.save(spill.get)
     return html, (lines if base is not None else None)
 
 
@@ -298,7 +306,7 @@ class _OnDemand:
         return str(_printable(self.__html__()))
 
 
-def _json_ld(pubs: list[Publication], config: Config, lines: list[str | None] | None) -> _OnDemand:
+def _json_ld(pubs: list[Publication], config: Config, lines: Iterable[str | None] | None) -> _OnDemand:
     from .jsonld import json_ld_parts
 
     def parts() -> Iterator[Markup]:

@@ -1,0 +1,75 @@
+"""Formatted text parked in temp files until the page prints it, instead of in memory.
+
+The formatted entries of a large bibliography are a page's worth of text: tens
+of megabytes as Python strings (two or four bytes a character in an entry
+with one uncommon character).  Made ahead of the page, on two cores (see
+:mod:`pubsite.parallel`), they were all alive at once and set a render's peak
+memory.  Each piece is written UTF-8 encoded to an anonymous temp file as it
+is made and read back when printed; what stays in memory is one integer per
+piece, which is also all a forked child sends back.
+
+The two processes of a split write to two files opened before the fork, so
+each knows its own offsets.  Where no temp file can be made, pieces simply
+stay in memory: parking is an optimisation, never a reason to fail.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO, Union
+
+#: Below this many pieces a temp file costs more than it saves.
+MIN_PIECES = 1000
+
+#: Pieces written to a file at a time.
+_BATCH = 256
+
+#: A piece as kept: its text, or where it was parked (see :meth:`Spill.put`).
+Piece = Union[str, int]
+
+
+class Spill:
+    """Parked pieces of text for one render step; ``put`` a text, ``get`` it back."""
+
+    def __init__(self, expected: int) -> None:
+        self._parent = os.getpid()
+        self._files: list[BinaryIO] = []
+        self._ends = [0, 0]
+        self._pending: list[bytes] = []  # written a batch at a time: one call per piece was a tenth of the cost
+        if expected < MIN_PIECES:
+            return
+        import tempfile
+
+        try:
+            self._files = [tempfile.TemporaryFile(), tempfile.TemporaryFile()]  # this process's, a child's
+        except OSError:
+            self._files = []
+
+    def put(self, text: str) -> Piece:
+        """Park ``text``; the returned piece is the text itself when nothing can be parked."""
+        if not self._files:
+            return text
+        which = 0 if os.getpid() == self._parent else 1
+        data = text.encode("utf-8", "surrogatepass")
+        at = self._ends[which]
+        self._pending.append(data)
+        self._ends[which] = at + len(data)
+        if len(self._pending) >= _BATCH:
+            self.flush()
+        return ((at << 32 | len(data)) << 1) | which
+
+    def flush(self) -> None:
+        """Make what this process parked readable (before it is read, or a child hands back)."""
+        if self._pending:
+            self._files[0 if os.getpid() == self._parent else 1].write(b"".join(self._pending))
+            self._pending.clear()
+        if self._files:
+            self._files[0 if os.getpid() == self._parent else 1].flush()
+
+    def get(self, piece: Piece) -> str:
+        if isinstance(piece, str):
+            return piece
+        which, place = piece & 1, piece >> 1
+        at, size = place >> 32, place & 0xFFFFFFFF
+        data = os.pread(self._files[which].fileno(), size, at)
+        return data.decode("utf-8", "surrogatepass")
