@@ -207,12 +207,17 @@ def expand(value: str, strings: dict[str, str], undefined: list[str] | None = No
 _NEWLINE = re.compile("\n")
 
 
-def _line_offset(text: str, line: int) -> int:
-    """Offset of the start of 0-based ``line`` (only computed for the rare failed block)."""
-    if line <= 0:
-        return 0
+def _line_offset(text: str, line: int, known: tuple[int, int] = (0, 0)) -> int:
+    """Offset of the start of 0-based ``line`` (only computed for the rare failed block).
+
+    ``known`` is (offset, line) of a line start at or before it, so a second
+    look-up further down the file walks only the lines in between.
+    """
+    start, start_line = known
+    if line <= start_line:
+        return start if line == start_line else _line_offset(text, line)
     # The regex engine walks the newlines; a Python loop took a noticeable time deep in a large file.
-    newline = next(islice(_NEWLINE.finditer(text), line - 1, None), None)
+    newline = next(islice(_NEWLINE.finditer(text, start), line - start_line - 1, None), None)
     return newline.end() if newline is not None else len(text)
 
 
@@ -238,21 +243,26 @@ def _repair_failed(text: str, block: Block, following: list[Block], path: str,
     end_index = block.end_index
     raw = block.raw
     start_line = block.line
-    start = text.find(raw, _line_offset(text, start_line)) if raw else -1
+    line_start = _line_offset(text, start_line)
+    start = text.find(raw, line_start) if raw else -1
     if start < 0 or end_index is None:
         return [], None
-    # The line of the last thing read before the parser gave up.
-    slip = _last_non_space(text, min(end_index, len(text)))
-    slip_line = text.count("\n", 0, max(slip, 0)) + 1
+    # The line of the last thing read before the parser gave up (counted from the block's line:
+    # start_line newlines come before line_start, and a large file has many).
+    slip = max(_last_non_space(text, min(end_index, len(text))), 0)
+    if slip >= line_start:
+        slip_line = start_line + text.count("\n", line_start, slip) + 1
+    else:
+        slip_line = text.count("\n", 0, slip) + 1
     stop = len(text)
     if following:
-        found = text.find("@", _line_offset(text, following[0].line))
+        found = text.find("@", _line_offset(text, following[0].line, (line_start, start_line)))
         stop = found if found >= 0 else stop
     patch = repair_block(text[start:stop], reason, end_index - start)
     if patch is None:
         return [], slip_line
-    padded = "\n" * start_line + patch.text
-    again = parse_blocks(padded)
+    # Read alone and shifted to its line: bibtexparser took a long time over newlines put before it.
+    again = parse_blocks(patch.text)
     entries = [b for b in again if isinstance(b, (model.Entry, model.DuplicateFieldKeyBlock))]
     failed = any(isinstance(b, model.ParsingFailedBlock) for b in again)
     if len(entries) != 1 or failed and not isinstance(entries[0], model.DuplicateFieldKeyBlock):
@@ -261,7 +271,7 @@ def _repair_failed(text: str, block: Block, following: list[Block], path: str,
     found = entries[0]
     key = found.ignore_error_block.key if isinstance(found, model.DuplicateFieldKeyBlock) else found.key
     problems.append(Problem(path, line, "warning", "PS502", f"entry '{key}': {patch.message}"))
-    return _convert(entries), slip_line
+    return _convert(entries, start_line), slip_line
 
 
 def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[RawEntry], list[Problem]]:
@@ -278,6 +288,7 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
     defined: set[str] = set()
     entries: list[RawEntry] = []
     seen: dict[str, int] = {}
+    referring: list[int] = []  # the entries that may have a crossref field
 
     index = 0
     while index < len(blocks):
@@ -319,15 +330,81 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
                                     "this entry is skipped"))
             continue
         seen[key.lower()] = line
-        fields = _fields(block, key, strings, path, problems)
+        fields, crossref = _fields(block, key, strings, path, problems)
+        if crossref:
+            referring.append(len(entries))
         entries.append(RawEntry(key=key, type=block.type.lower(), fields=tuple(fields),
                                 path=path, line=line, raw=block.raw))
-    return _resolve_crossrefs(entries, problems), problems
+    return _resolve_crossrefs(entries, referring, problems), problems
+
+
+#: Raw field name -> its lower-cased, interned form, or "" for a name that needs the careful path.
+_PLAIN_NAMES: dict[str, str] = {}
+
+
+def _plain_name(raw_name: str) -> str:
+    """``raw_name`` lower-cased if it needs no repair or report, else ""; remembered per spelling."""
+    name = intern(raw_name.lower())
+    plain = name if name.strip() and stray_key(raw_name) is None else ""
+    if len(_PLAIN_NAMES) < 4096:  # names repeat in every entry; a file of odd ones must not grow this forever
+        _PLAIN_NAMES[raw_name] = plain
+    return plain
+
+
+def _plain_fields(raw_fields: list[tuple[str, str, int]],
+                  strings: dict[str, str]) -> tuple[list[tuple[str, str]], bool] | None:
+    """What :func:`_fields` gives for an entry with nothing to report, or None (then it reads it).
+
+    Nearly every entry has clean, distinct names and values that are one brace
+    group without inner braces; those skip the per-field bookkeeping that
+    repairs and reports need, and the call to :func:`expand`.
+    """
+    fields: list[tuple[str, str]] = []
+    names = _PLAIN_NAMES
+    undefined: list[str] = []
+    for raw_name, value, _ in raw_fields:
+        name = names.get(raw_name)
+        if name is None:
+            name = _plain_name(raw_name)
+        if not name:
+            return None
+        first = value[:1]
+        if first == "{":
+            if value[-1:] == "}":
+                inner = value[1:-1]
+                if "{" not in inner and "}" not in inner:
+                    fields.append((name, inner))
+                    continue
+        elif first == '"':
+            if value[-1:] == '"' and len(value) > 1:
+                inner = value[1:-1]
+                # As in expand: with no inner quote, only the closing one is read at depth.
+                if '"' not in inner and inner.count("{") == inner.count("}") and inner[-1:] != "\\":
+                    fields.append((name, inner))
+                    continue
+        elif value.isdigit():
+            fields.append((name, value))
+            continue
+        try:
+            fields.append((name, expand(value.strip(), strings, undefined)))
+        except MalformedValue:
+            return None
+    seen = {name for name, _ in fields}
+    if undefined or len(seen) != len(fields):
+        return None
+    return fields, "crossref" in seen
 
 
 def _fields(entry: Block, key: str, strings: dict[str, str], path: str,
-            problems: list[Problem]) -> list[tuple[str, str]]:
-    """Expanded fields of one entry, first value of a repeated field, slips repaired and reported."""
+            problems: list[Problem]) -> tuple[list[tuple[str, str]], bool]:
+    """Expanded fields of one entry, first value of a repeated field, slips repaired and reported.
+
+    The flag says whether the entry may have a ``crossref`` field, so that
+    resolving them need not look through every entry.
+    """
+    plain = _plain_fields(entry.fields, strings)
+    if plain is not None:
+        return plain
     fields: list[tuple[str, str]] = []
     names: set[str] = set()
     undefined: list[str] = []
@@ -383,28 +460,32 @@ def _fields(entry: Block, key: str, strings: dict[str, str], path: str,
         if word.lower() not in MONTH_MACROS:
             problems.append(Problem(path, entry_line, "warning", "PS103",
                                     f"entry '{key}' uses undefined macro '{word}'"))
-    return fields
+    return fields, "crossref" in names
 
 
 _INHERITED_RENAMES = {"title": "booktitle"}
 
 
-def _resolve_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> list[RawEntry]:
-    """Fill fields from ``crossref`` targets as BibTeX does; the targets stay entries too."""
-    if not any(e.get("crossref") for e in entries):
+def _resolve_crossrefs(entries: list[RawEntry], referring: list[int],
+                       problems: list[Problem]) -> list[RawEntry]:
+    """Fill fields from ``crossref`` targets as BibTeX does; the targets stay entries too.
+
+    Only the entries at the indices ``referring`` (in order) can have a
+    crossref field: the others are not looked through.
+    """
+    if not any(entries[index].get("crossref") for index in referring):
         return entries
     by_key = {e.key.lower(): e for e in entries}
-    out = []
-    for entry in entries:
+    out = list(entries)
+    for index in referring:
+        entry = entries[index]
         ref = entry.get("crossref")
         if not ref:
-            out.append(entry)
             continue
         parent = by_key.get(ref.strip().lower())
         if parent is None:
             problems.append(Problem(entry.path, entry.line, "warning", "PS105",
                                     f"entry '{entry.key}' crossrefs missing entry '{ref}'"))
-            out.append(entry)
             continue
         have = {k for k, _ in entry.fields}
         extra = []
@@ -413,8 +494,8 @@ def _resolve_crossrefs(entries: list[RawEntry], problems: list[Problem]) -> list
             if target not in have and name != "crossref":
                 extra.append((target, value))
                 have.add(target)
-        out.append(RawEntry(entry.key, entry.type, entry.fields + tuple(extra),
-                            entry.path, entry.line, entry.raw))
+        out[index] = RawEntry(entry.key, entry.type, entry.fields + tuple(extra),
+                              entry.path, entry.line, entry.raw)
     return out
 
 

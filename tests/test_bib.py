@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pubsite import bib
 from pubsite.errors import PubsiteError
+from pubsite.splitter import Block
 
 
 def parse(text: str) -> tuple[list[bib.RawEntry], list]:
@@ -219,3 +223,52 @@ def test_last_non_space(text: str, end: int, expected: int) -> None:
     from pubsite.bib import _last_non_space
 
     assert _last_non_space(text, end) == expected == len(text[:end].rstrip()) - 1
+
+
+_FIELD_NAMES = ["title", "Title", "TITLE", "crossref", "note", " m\n doi", "", "x y", " ", "year"]
+_VALUE_PIECES = ["{", "}", '"', "\\", "a", " ", "#", "jan", "x", "2020", '{"}', "\n", "{A}", '"q"']
+
+
+_TRICKY_VALUES = ['"a\\"', '"a {b"', '"{a}"', '"a}{"', "{a}b", "{a{b}}", "{}", '""', '"', "{", "}", "2020",
+                  "20x", " {a}", "{a} ", '"a" # "b"', "{a}#{b}", "jan", "x", "y", '{a"b}', '"a{"}b"', "{a}}",
+                  "{{a}", '"a\\\\"', "{a\\}", "0", "", " ", "\u0663"]
+
+
+def _fields_both_ways(raw: list[tuple[str, str]]) -> None:
+    block = Block("entry", 4, key="k", type="misc", fields=[(name, value, 5 + i) for i, (name, value) in enumerate(raw)])
+    strings = {"x": "X"}
+    fast_problems: list = []
+    fast = bib._fields(block, "k", strings, "refs.bib", fast_problems)
+    careful_problems: list = []
+    with patch.object(bib, "_plain_fields", lambda *args: None):
+        careful = bib._fields(block, "k", strings, "refs.bib", careful_problems)
+    assert fast == careful and fast_problems == careful_problems
+
+
+@pytest.mark.parametrize("value", _TRICKY_VALUES)
+def test_plain_fields_agree_with_the_careful_path_on_tricky_values(value: str) -> None:
+    """The shortcut for entries with nothing to report gives what the field-by-field path gives."""
+    _fields_both_ways([("title", value)])
+    _fields_both_ways([("note", "{N}"), ("title", value), ("year", "2020")])
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_FIELD_NAMES),
+                          st.one_of(st.sampled_from(_TRICKY_VALUES),
+                                    st.lists(st.sampled_from(_VALUE_PIECES), max_size=6).map("".join))),
+                max_size=5))
+def test_plain_fields_agree_with_the_careful_path(raw: list[tuple[str, str]]) -> None:
+    """Generated entries: names clean or not, repeated or not, values of every shape."""
+    _fields_both_ways(raw)
+
+
+@pytest.mark.parametrize("before", ["", "% a comment\n\n", "".join(f"@misc{{z{i},\n  title={{Z}}\n}}\n" for i in range(3))])
+def test_repaired_entries_deep_in_a_file_keep_their_lines(before: str) -> None:
+    """A failed block is read again on its own; its lines are shifted to where it stands."""
+    text = "@misc{a,\n title={T},\n year={2017}\n\n@book{b, title={B}}\n"
+    alone, alone_problems = parse(text)
+    entries, problems = parse(before + text)
+    shift = before.count("\n")
+    assert [(e.key, e.fields, e.line - shift) for e in entries if not e.key.startswith("z")] == [
+        (e.key, e.fields, e.line) for e in alone]
+    assert [(p.line - shift, p.message) for p in problems] == [(p.line, p.message) for p in alone_problems]
