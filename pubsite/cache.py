@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple
 
-from . import __version__
+from . import __version__, aside
 from .errors import Problem
 from .fsutil import Output, replace_file
 
@@ -148,6 +148,7 @@ class _Recording:
     def __exit__(self, *exc: object) -> None:
         global _opened
         _opened = None
+        aside.wait()  # the stores this render wrote in the background are in place when it returns
 
 
 def _is_input(path: str, cache_root: str) -> bool:
@@ -336,6 +337,7 @@ class RenderCache:
 
     def _read_dicts(self, name: str, count: int) -> list[dict[Any, Any]] | None:
         """``count`` dicts written by :func:`_dump_dicts`; None when missing or unreadable."""
+        aside.wait()  # one this process is still writing
         dicts: list[dict[Any, Any]] = [{} for _ in range(count)]
         try:
             with open(os.path.join(self.root, name), "rb") as handle:
@@ -477,6 +479,9 @@ class EntryStore:
         self.old, self.old_ids, self.new, self.new_ids = {}, {}, {}, {}
         if unchanged:
             return
+        aside.write_aside(lambda: self._write(new, new_ids), len(new))
+
+    def _write(self, new: dict[Any, Any], new_ids: dict[Any, Any]) -> None:
         try:
             self.cache._write(self.name, _dump_dicts(new, new_ids, plain=_plain_entries()))
         except ValueError:  # a value marshal cannot write: keep no store
@@ -544,13 +549,17 @@ class FragmentStore:
 
     def save(self, text: Callable[[Any], str] = str) -> None:
         """Write the entries made or used by this render, then let go of them (the page holds them now)."""
-        if self.new.keys() != self.old.keys():
+        new, changed = self.new, self.new.keys() != self.old.keys()
+        self.old, self.new = {}, {}
+        if changed:
             def plain(_: int, value: tuple[Any, Any]) -> tuple[str, str | None]:
                 return text(value[0]), (text(value[1]) if value[1] is not None else None)
 
-            self.cache._write(self.name, _dump_dicts(self.new, plain=plain))
-            self.cache._prune("fragments-", KEEP_ENTRY_STORES)
-        self.old, self.new = {}, {}
+            def write() -> None:
+                self.cache._write(self.name, _dump_dicts(new, plain=plain))
+                self.cache._prune("fragments-", KEEP_ENTRY_STORES)
+
+            aside.write_aside(write, len(new))
 
 
 def identity_key(fields: Any) -> bytes:

@@ -377,3 +377,55 @@ def test_an_entry_moved_down_the_file_is_not_formatted_again(site: Path, formatt
     after = render()
     assert formatted == ["A Renamed Paper"]
     assert after == render(cached=False) != before
+
+
+@pytest.fixture
+def aside_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Stores are written by a forked child even for this small site; the children forked."""
+    from pubsite import aside, parallel
+
+    forked: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(aside, "MIN_ITEMS", 0)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(aside.os, "fork", fork)
+    return forked
+
+
+def test_stores_written_aside_are_in_place_when_the_render_returns(site: Path, aside_forks: list[int],
+                                                                   builds: list[str]) -> None:
+    before = render()
+    assert len(aside_forks) == 2  # the entry store and the fragment store
+    names = sorted(p.name.split("-")[0] for p in (site / ".pubsite-cache").iterdir() if not p.name.startswith("."))
+    assert names == ["entries", "fragments", "out", "text"]  # nothing half-written beside them
+    _edit_title(site)
+    builds.clear()
+    after = render()
+    assert builds == ["third"]
+    assert after == render(cached=False) != before
+
+
+def test_a_writer_that_fails_costs_a_miss_never_wrong_output(site: Path, aside_forks: list[int],
+                                                            builds: list[str], monkeypatch: pytest.MonkeyPatch,
+                                                            ) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug in the writer")
+
+    real = cache_module._dump_dicts
+    monkeypatch.setattr(cache_module, "_dump_dicts", broken)
+    before = render()
+    assert aside_forks and not any(p.name.startswith(("entries-", "fragments-"))
+                                   for p in (site / ".pubsite-cache").iterdir())
+    monkeypatch.setattr(cache_module, "_dump_dicts", real)
+    _edit_title(site)
+    builds.clear()
+    after = render()
+    assert sorted(builds) == ["he2023gluefl", "third", "wu2023fedamd"]  # no store: all built again
+    assert after == render(cached=False) != before

@@ -1,0 +1,62 @@
+"""Render-cache stores written by a forked child while the render goes on.
+
+Packing, marshalling and writing a large bibliography's entry store and
+fragment store took a fifth of a second of the one core that then assembles
+the page, while the other core idled.  A child forked at that point writes
+the store from its copy-on-write view of the data, and the render only waits
+for it at the end: :func:`wait` runs before a cached render returns and
+before any store is read, so neither this process nor a later command ever
+finds a store still being written (a store is written to a temp file and
+renamed into place: at worst it is not there, which is a miss, never wrong).
+
+Like :mod:`pubsite.parallel`, only where forking is safe and a second core
+exists (never in a threaded caller such as ``serve``); elsewhere, and for
+small stores, the write simply happens here.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+#: Below this many items a store is written here: a fork costs more than the write.
+MIN_ITEMS = 1000
+
+#: Writers still running: (child's pid, pid of the process that forked it).
+_pending: list[tuple[int, int]] = []
+
+
+def write_aside(write: Callable[[], None], items: int) -> None:
+    """``write()``, in a forked child when ``items`` make it worth it and a core is free.
+
+    ``write`` must ignore its own failures (a cache write never fails a
+    render); in a child, whatever it raises just ends the child.
+    """
+    from .parallel import workers
+
+    if items >= MIN_ITEMS and workers() > 1:
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:  # the child: never returns into the caller's code
+            try:
+                write()
+            finally:
+                os._exit(0)  # no exit handlers, no flushing the parent's buffered output twice
+        if pid > 0:
+            _pending.append((pid, os.getpid()))
+            return
+    write()
+
+
+def wait() -> None:
+    """Return once every store this process handed to a child is in place."""
+    me = os.getpid()
+    while _pending:
+        pid, parent = _pending.pop()
+        if parent == me:  # a forked worker inherits the list, not the children
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
