@@ -524,48 +524,70 @@ class FragmentStore:
         loaded = cache._read_dicts(self.name, 1)
         self.old: dict[bytes, tuple[str, str | None]] = loaded[0] if loaded else {}
         self.new: dict[bytes, tuple[str, str | None]] = {}
+        #: Entries put under :data:`LATER`, with their publications: keyed when the store is written.
+        self.later: list[tuple[Any, tuple[Any, Any]]] = []
 
-    @staticmethod
-    def key(pub: Any) -> bytes:
-        """Digest of everything the entry shows; not of where it was read (the default templates never
-        print that), so an edit above an entry does not make it, and all below it, new."""
-        from .packing import pack, unplaced
+    def key(self, pub: Any) -> bytes:
+        """:func:`fragment_key` of the publication, or :data:`LATER` while the store holds nothing.
 
-        # marshal version 0: fast, and (unlike later versions) the same bytes for equal values
-        # whether or not a string is interned or shared.
-        return hashlib.blake2b(marshal.dumps((unplaced(pack(pub)), pub.fields), 0), digest_size=20).digest()
+        A first render finds nothing whatever the keys, so they are made by
+        :meth:`save`, off the render's path when the store is written aside.
+        """
+        return fragment_key(pub) if self.old else LATER
 
     def get(self, key: bytes) -> tuple[str, str | None] | None:
         found = self.old.get(key)
         return found if isinstance(found, tuple) and len(found) == 2 else None
 
-    def put(self, key: bytes, value: tuple[Any, Any], made: bool) -> None:
+    def put(self, key: bytes, value: tuple[Any, Any], made: bool, pub: Any = None) -> None:
         """Keep an entry for the next render; ``made``: formatted by this one, not taken from the store.
 
         ``value`` is the entry's HTML and JSON-LD line, or where they were
         parked (see :mod:`pubsite.spill`): ``save`` is given how to read them.
+        ``pub`` is the publication shown, which a key of :data:`LATER` needs.
         """
-        self.new[key] = value
+        if key != LATER:
+            self.new[key] = value
+        elif pub is not None:
+            self.later.append((pub, value))
 
     def save(self, text: Callable[[Any], str] = str) -> None:
         """Write the entries made or used by this render, then let go of them (the page holds them now)."""
-        new, changed = self.new, self.new.keys() != self.old.keys()
-        self.old, self.new = {}, {}
+        new, later = self.new, self.later
+        changed = bool(later) or new.keys() != self.old.keys()
+        self.old, self.new, self.later = {}, {}, []
         if changed:
             def plain(_: int, value: tuple[Any, Any]) -> tuple[str, str | None]:
                 return text(value[0]), (text(value[1]) if value[1] is not None else None)
 
             def write() -> None:
+                for pub, value in later:
+                    new[fragment_key(pub)] = value
                 self.cache._write(self.name, _dump_dicts(new, plain=plain))
                 self.cache._prune("fragments-", KEEP_ENTRY_STORES)
 
-            aside.write_aside(write, len(new))
+            aside.write_aside(write, len(new) + len(later))
+
+
+#: The key of an entry put before it is known (see :meth:`FragmentStore.key`).
+LATER = b""
+
+
+def fragment_key(pub: Any) -> bytes:
+    """Digest of everything the entry shows; not of where it was read (the default templates never
+    print that), so an edit above an entry does not make it, and all below it, new."""
+    from .packing import shown
+
+    # marshal version 0: fast, and (unlike later versions) the same bytes for equal values
+    # whether or not a string is interned or shared.  SHA-256 has CPU instructions where
+    # BLAKE2 has none: a third cheaper here.
+    return hashlib.sha256(marshal.dumps(shown(pub), 0)).digest()
 
 
 def identity_key(fields: Any) -> bytes:
     """Where an entry's identity is kept: a digest of its fields (a tuple of every field's pair,
-    kept per entry, was megabytes), marshalled as :meth:`FragmentStore.key` is."""
-    return hashlib.blake2b(marshal.dumps(tuple(fields.items()), 0), digest_size=20).digest()
+    kept per entry, was megabytes), marshalled as :func:`fragment_key` is."""
+    return hashlib.sha256(marshal.dumps(tuple(fields.items()), 0)).digest()
 
 
 def settings_digest(*values: Any) -> str:
