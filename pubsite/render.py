@@ -13,16 +13,18 @@ import json
 import os
 import re
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .atom import feed_href
 from .authorlist import author_runs
 from .bibtex import to_bibtex
 from .colors import text_on
 from .config import Config
+from .jsonld import article, json_ld_parts, script_json
 from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped, type_key
@@ -78,7 +80,10 @@ def _printable(value: Any) -> Any:
     if type(value) is _Cleaned:
         return value  # every value in it went through here as it was made
     if not isinstance(value, str) and hasattr(value, "__html__"):
-        value = Markup(value.__html__())  # markup made when printed (the JSON-LD)
+        value = value.__html__()  # markup made when printed (the JSON-LD)
+        if type(value) is _Cleaned:
+            return value
+        value = Markup(value)
     if not isinstance(value, str):
         return value
     if _forbidden(value).search(value):
@@ -88,7 +93,8 @@ def _printable(value: Any) -> Any:
 
 
 class _Cleaned(Markup):
-    """An entry's ``<li>`` made of values that have all been through :func:`_printable` already.
+    """Markup known to hold no code point HTML forbids: an entry's ``<li>`` made of values that have
+    all been through :func:`_printable` already, or text that went through it whole.
 
     Printed on the page, it is not searched for forbidden code points a second
     time: on a large page that search of every whole entry cost half as much
@@ -188,8 +194,9 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
         "fragment_css": "none" if config.format == "page" else css,
         "css_href": CSS_FILE,
     }
-    publication_html, lines = _entries_ahead(pubs, context, config, sections, store)
+    publication_html, printed, lines = _entries_ahead(pubs, context, config, sections, store)
     context["publication_html"] = publication_html
+    context["publication_runs"] = lambda group: _runs(group, printed)
     context["json_ld"] = _json_ld(pubs, config, lines) if _wants_json_ld(config) else None
     return context
 
@@ -200,14 +207,16 @@ def _wants_json_ld(config: Config) -> bool:
 
 def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Config,
                    sections: tuple[str, ...], store: FragmentStore | None,
-                   ) -> tuple[Callable[[Publication], Markup], Iterable[str | None] | None]:
-    """``publication_html`` for the templates, and the JSON-LD lines made with the entries (if any)."""
+                   ) -> tuple[Callable[[Publication], Markup], Callable[[Publication], str],
+                              Iterable[str | None] | None]:
+    """``publication_html`` for the templates, the same entry as printed, and the JSON-LD lines made
+    with the entries (if any)."""
     env = environment(override_folder(config.template_dir))
     macros = env.get_template("_macros.html").make_module(context)
     html: dict[int, Piece] = {}
     lines: Iterable[str | None] | None = None
     spill = Spill(0)
-    made: type[Markup] = Markup
+    clean = False  # entries made are printed as they are
     if config.format in ("fragment", "page") and "publications" in sections \
             and not _overridden(config, "publications.html"):
         if _overridden(config, "_macros.html"):
@@ -218,18 +227,44 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
 
             # The default macro's text, made without the template engine; it holds no text of a
             # site's own template, only values already cleaned as they were printed.
-            entry, made = entry_formatter(config), _Cleaned
+            entry, clean = entry_formatter(config), True
         spill = Spill(len(pubs))
         html, pieces = _ahead(pubs, entry, config.site_url if _wants_json_ld(config) else None, store, spill)
         if pieces is not None:
             lines = (spill.get(piece) if piece is not None else None for piece in pieces)
 
-    def publication_html(pub: Publication) -> Markup:
+    def printed(pub: Publication) -> str:
+        # What {{ publication_html(pub) }} prints; an entry made here without the engine is that already.
         # Let go of each entry once printed: the page being written holds it now.
         found = html.pop(id(pub), None)
-        return made(spill.get(found)) if found is not None else macros.publication(pub)
+        if found is None:
+            return _printed(macros.publication(pub))
+        return spill.get(found) if clean else _printed(Markup(spill.get(found)))
 
-    return publication_html, lines
+    return lambda pub: _Cleaned(printed(pub)), printed, lines
+
+
+#: Entries printed as one piece of the page (see :func:`_runs`).
+RUN = 256
+
+
+def _runs(pubs: Sequence[Publication], printed: Callable[[Publication], str]) -> Iterator[_Cleaned]:
+    """The entries of one list as the default ``publications.html`` prints them, ``RUN`` at a time.
+
+    Printing each entry as a piece of its own (a template call, the
+    ``finalize`` hook, escaping and encoding per entry) cost more than a large
+    page's every other step after formatting; joined, the engine does that
+    work once per few hundred entries.  Each run is the entries joined by the
+    newline the template prints after each, the last one's left to the
+    template.
+    """
+    for start in range(0, len(pubs), RUN):
+        yield _Cleaned("\n".join([printed(pub) for pub in pubs[start:start + RUN]]))
+
+
+def _printed(value: Any) -> str:
+    """``{{ value }}`` as the template environment prints it: finalized, then escaped."""
+    return str(escape(_printable(value)))
 
 
 def _overridden(config: Config, name: str) -> bool:
@@ -242,7 +277,6 @@ def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: s
            ) -> tuple[dict[int, Piece], list[Piece | None] | None]:
     """Each entry's ``<li>`` (``entry(pub)``) by ``id`` of the publication, and (with ``base``) its
     JSON-LD line, in order: parked in ``spill`` as they are made (see :mod:`pubsite.spill`)."""
-    from .jsonld import article, script_json
     from .parallel import split_map
 
     def work(chunk: Sequence[Publication]) -> list[tuple[bytes | None, tuple[Piece, Piece | None], bool]]:
@@ -251,7 +285,7 @@ def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: s
             key = store.key(pub) if store is not None else None
             found = store.get(key) if key is not None else None  # type: ignore[union-attr]
             if found is None:
-                ld = spill.put(str(script_json(article(pub, base)))) if base is not None else None
+                ld = spill.put(_ld_line(pub, base)) if base is not None else None
                 out.append((key, (spill.put(entry(pub)), ld), True))
             else:
                 out.append((key, found, False))
@@ -300,23 +334,32 @@ class _OnDemand:
         return self._parts()
 
     def __html__(self) -> Markup:
-        return Markup("".join(self._parts()))  # cleaned by the environment's finalize (_printable), once
+        return _Cleaned("".join(self._parts()))  # every part is
 
     def __str__(self) -> str:
         return str(_printable(self.__html__()))
 
 
 def _json_ld(pubs: list[Publication], config: Config, lines: Iterable[str | None] | None) -> _OnDemand:
-    from .jsonld import json_ld_parts
+    base = config.site_url
 
     def parts() -> Iterator[Markup]:
         # The lines made ahead serve the first printing and are then let go (megabytes, and the
         # page is still to be written); a template printing the JSON-LD twice gets it made again.
         nonlocal lines
-        made, lines = lines, None
-        return json_ld_parts(pubs, config.site_url, made)
+        made = chain(lines if lines is not None else (), repeat(None))
+        lines = None
+        texts = (line if line is not None else _ld_line(pub, base) for pub, line in zip(pubs, made))
+        return map(_Cleaned, json_ld_parts(texts))  # every line is cleaned as it is made
 
     return _OnDemand(parts)
+
+
+def _ld_line(pub: Publication, base: str) -> str:
+    """An article's JSON-LD line, cleaned as it is made (on either core, and kept so in the cache):
+    JSON escapes controls below U+0020 but not C1 controls or noncharacters, which HTML forbids.
+    Cleaned lines need no search as the page prints them, a few hundred at a time."""
+    return str(_printable(script_json(article(pub, base))))
 
 
 def _profile_bio(config: Config) -> Markup:
