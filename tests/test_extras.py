@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,11 @@ from pubsite.authorlist import author_runs
 from pubsite.colors import contrast
 from pubsite.config import load_config
 from pubsite.errors import ConfigError
-from pubsite.model import Author
+from pubsite.extras import changed
+from pubsite.model import Author, Publication
+from pubsite.site import build_publications
 
+from .conftest import ROOT
 from .htmltools import by_class, dom, has_class, render_bib, text
 
 ENTRY = r"""
@@ -249,3 +253,19 @@ def test_default_folds_after_ten(tmp_path: Path) -> None:
     result = render_bib(tmp_path, f"@article{{k, title={{T}}, author={{{authors}}}, journal={{J}}, year=2020}}")
     (names_span,) = by_class(dom(result.text), "pubsite-authors")
     assert seen_text(names_span).endswith("P. Person10, and 20 more")
+
+
+def test_a_changed_publication_is_what_replace_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # enrich copies an entry's attributes instead of calling dataclasses.replace; that is only the
+    # same object while Publication's constructor adds nothing of its own.
+    assert not hasattr(Publication, "__post_init__") and not hasattr(Publication, "__slots__")
+    monkeypatch.chdir(ROOT)
+    pubs, _ = build_publications(load_config(None, {"cache_dir": None}))
+    assert pubs
+    changes = {"keywords": ("a", "b"), "preview": "https://example.org/p.png", "authors": ()}
+    for pub in pubs:
+        made, expected = changed(pub, changes), replace(pub, **changes)
+        assert made == expected and type(made) is type(expected)
+        assert list(vars(made).items()) == list(vars(expected).items())
+        assert made is not pub and vars(pub) != vars(made)
+    assert [f.name for f in fields(Publication)] == list(vars(pubs[0]))
