@@ -36,6 +36,8 @@ def select(pubs: Iterable[Publication], config: Config) -> list[Publication]:
         raise ConfigError(f"'year_from' ({config.year_from}) is after 'year_to' ({config.year_to})")
     kinds = set(config.types)
     wanted = {fold(k) for k in config.keywords}
+    if not (config.selected_only or config.owner_only or kinds or wanted or config.year_from or config.year_to):
+        return list(pubs)  # no filter: every entry passes every test below
     out = []
     for pub in pubs:
         if config.selected_only and not pub.selected:

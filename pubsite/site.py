@@ -74,6 +74,9 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
 def build_publications(config: Config, progress: Progress | None = None,
                        cache: RenderCache | None = None) -> tuple[list[Publication], list[Problem]]:
     """Every entry of the configured bib files that has something to show, in display order."""
+    from itertools import compress
+    from operator import itemgetter
+
     from .dedupe import merge_duplicates
     from .extras import enrich
     from .filters import select
@@ -84,13 +87,13 @@ def build_publications(config: Config, progress: Progress | None = None,
 
     built, problems, identities = build_all(config, progress, cache, identify=True)
     store = cache.entry_store if cache is not None else None
-    shown = [index for index, (_, pub) in enumerate(built) if pub is not None]
-    pubs, duplicates = merge_duplicates([built[i] for i in shown], config.merge_preprints,  # type: ignore[misc]
-                                        identities=[identities[i] for i in shown])  # type: ignore[misc]
+    shown = [pub is not None for _, pub in built]
+    pubs, duplicates = merge_duplicates(list(compress(built, shown)), config.merge_preprints,  # type: ignore[arg-type]
+                                        identities=list(compress(identities, shown)))  # type: ignore[arg-type]
     if store is not None:
         store.save()
     pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
-    problems = Silencer(config.ignore, [entry for entry, _ in built])(problems + duplicates + extra_problems)
+    problems = Silencer(config.ignore, list(map(itemgetter(0), built)))(problems + duplicates + extra_problems)
     return ordered(select(pubs, config), config.venue_rank), problems
 
 
