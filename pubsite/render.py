@@ -169,14 +169,6 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
     it likes, so nothing is made ahead for it.
     """
     pubs = list(site.publications)
-    legend: dict[str, str] = {}
-    if any(p.has_equal for p in pubs):
-        legend["*"] = "Equal contribution"
-    for pub in pubs:
-        used = {m for a in pub.authors for m in a.marks}
-        for glyph, text in pub.mark_legend:
-            if glyph in used and glyph not in legend:
-                legend[glyph] = text
     context = {
         "site": site,
         "publications": pubs,
@@ -185,7 +177,7 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
         "profile_bio": _profile_bio(config),
         "feed_href": feed_href(config) if config.format == "page" else None,
         "news": list(site.news),
-        "legend": sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0])),
+        "legend": _legend(pubs),
         "config": config,
         "css": _css(override_folder(config.template_dir)),
         "sections": sections,
@@ -199,6 +191,20 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
     context["publication_runs"] = lambda group: _runs(group, printed)
     context["json_ld"] = _json_ld(pubs, config, lines) if _wants_json_ld(config) else None
     return context
+
+
+def _legend(pubs: list[Publication]) -> list[tuple[str, str]]:
+    """The marks used on the page with what they mean: ``*`` first, then the entries' own, by glyph."""
+    legend: dict[str, str] = {}
+    if any(a.equal for pub in pubs for a in pub.authors):  # one loop, not a property call per entry
+        legend["*"] = "Equal contribution"
+    for pub in pubs:
+        if pub.mark_legend:  # most entries explain no marks: theirs need not be collected
+            used = {m for a in pub.authors for m in a.marks}
+            for glyph, text in pub.mark_legend:
+                if glyph in used and glyph not in legend:
+                    legend[glyph] = text
+    return sorted(legend.items(), key=lambda kv: (kv[0] != "*", kv[0]))
 
 
 def _wants_json_ld(config: Config) -> bool:
