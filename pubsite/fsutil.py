@@ -103,7 +103,8 @@ def _file_holds(path: str | os.PathLike[str], size: int, pieces: Callable[[], It
         for piece in pieces():
             view = memoryview(piece)
             for start in range(0, len(view), _CHUNK):
-                part = view[start:start + _CHUNK]
+                # Compared as bytes: comparing a memoryview goes item by item, ten times slower.
+                part = view[start:start + _CHUNK].tobytes()
                 if handle.read(len(part)) != part:
                     return False
         return handle.read(1) == b""
