@@ -36,7 +36,7 @@ class Spill:
         self._files: list[BinaryIO] = []
         self._ends = [0, 0]
         self._pending: list[bytes] = []  # written a batch at a time: one call per piece was a tenth of the cost
-        if expected < MIN_PIECES:
+        if expected < MIN_PIECES or not hasattr(os, "pread"):  # Windows has no pread/pwrite
             return
         import tempfile
 

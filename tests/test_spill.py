@@ -43,3 +43,10 @@ def test_without_a_usable_temp_folder_pieces_stay_in_memory(monkeypatch: pytest.
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
     spill = Spill(MIN_PIECES * 10)
     assert spill.put("kept") == "kept" and spill.get("kept") == "kept"
+
+
+def test_without_positional_reads_pieces_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows has no os.pread/os.pwrite: parking must not be attempted there.
+    monkeypatch.delattr(os, "pread")
+    spill = Spill(MIN_PIECES * 10)
+    assert spill.put("kept") == "kept" and spill.get("kept") == "kept"  # the text itself, not a place
