@@ -87,8 +87,8 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
             # Packed only to cross to the parent: the cache packs what it keeps when it is written.
             out.append((pub, entry_problems, pack(pub) if pub is not None and child else None,
                         ident, id_key))
-            if progress is not None and not child:  # the other half goes at the same pace
-                progress(min(len(entries), done + 2 * len(out)), len(entries))
+            if progress is not None and not child:  # the child's part goes at about the same pace
+                progress(min(len(entries), done + len(out) * len(missing) // len(chunk)), len(entries))
         return out
 
     def send(result: Built) -> tuple[Any, ...]:

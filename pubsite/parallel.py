@@ -28,6 +28,14 @@ R = TypeVar("R")
 #: Below this many items a fork costs more than it saves.
 MIN_ITEMS = 1000
 
+#: The child's share of the items.  Each item costs the child more than it
+#: costs this process: everything it touches of the inherited heap is copied
+#: on first write (reference counts included), and it pickles its results.
+#: Rendering large.bib on a 2-core Linux VM, an even split left this process
+#: waiting: the child took 0.71 s for the building half against 0.61 s here,
+#: and 0.47 s for the formatting half against 0.36 s.
+CHILD_SHARE = 0.45
+
 
 def workers() -> int:
     """How many processes a split may use: 1 or 2.
@@ -48,7 +56,9 @@ def workers() -> int:
 
 def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
               send: Callable[[R], Any] | None = None, receive: Callable[[Any], R] | None = None) -> list[R]:
-    """``work(items)``, computed as ``work(first half) + work(second half)`` on two cores when worth it.
+    """``work(items)``, computed as ``work(first part) + work(the rest)`` on two cores when worth it.
+
+    The child does the first part, :data:`CHILD_SHARE` of the items.
 
     ``work`` must return one result per item, in order, and depend only on its
     argument and on state that exists before the call (the child sees a copy).
@@ -57,7 +67,7 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
     """
     if len(items) < MIN_ITEMS or workers() < 2:
         return work(items)
-    half = len(items) // 2
+    half = int(len(items) * CHILD_SHARE)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
