@@ -22,12 +22,13 @@ from typing import Callable
 #: Below this many items a store is written here: a fork costs more than the write.
 MIN_ITEMS = 1000
 
-#: Writers still running: (child's pid, pid of the process that forked it).
-_pending: list[tuple[int, int]] = []
+#: Writers still running: (child's pid, pid of the process that forked it, what it writes).
+_pending: list[tuple[int, int, str]] = []
 
 
-def write_aside(write: Callable[[], None], items: int) -> None:
-    """``write()``, in a forked child when ``items`` make it worth it and a core is free.
+def write_aside(write: Callable[[], None], items: int, name: str) -> None:
+    """``write()`` of the store ``name``, in a forked child when ``items`` make it worth it and a
+    core is free.
 
     ``write`` must ignore its own failures (a cache write never fails a
     render); in a child, whatever it raises just ends the child.
@@ -45,16 +46,23 @@ def write_aside(write: Callable[[], None], items: int) -> None:
             finally:
                 os._exit(0)  # no exit handlers, no flushing the parent's buffered output twice
         if pid > 0:
-            _pending.append((pid, os.getpid()))
+            _pending.append((pid, os.getpid(), name))
             return
     write()
 
 
-def wait() -> None:
-    """Return once every store this process handed to a child is in place."""
+def wait(name: str | None = None) -> None:
+    """Return once the store ``name`` (None: every store) this process handed to a child is in place.
+
+    Reading one store need not wait for another: the fragment store is read
+    while the entry store may still be being written.
+    """
     me = os.getpid()
-    while _pending:
-        pid, parent = _pending.pop()
+    for item in list(_pending):
+        pid, parent, writes = item
+        if name is not None and writes != name:
+            continue
+        _pending.remove(item)
         if parent == me:  # a forked worker inherits the list, not the children
             try:
                 os.waitpid(pid, 0)

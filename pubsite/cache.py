@@ -337,7 +337,7 @@ class RenderCache:
 
     def _read_dicts(self, name: str, count: int) -> list[dict[Any, Any]] | None:
         """``count`` dicts written by :func:`_dump_dicts`; None when missing or unreadable."""
-        aside.wait()  # one this process is still writing
+        aside.wait(name)  # if this process is still writing it
         dicts: list[dict[Any, Any]] = [{} for _ in range(count)]
         try:
             with open(os.path.join(self.root, name), "rb") as handle:
@@ -479,7 +479,7 @@ class EntryStore:
         self.old, self.old_ids, self.new, self.new_ids = {}, {}, {}, {}
         if unchanged:
             return
-        aside.write_aside(lambda: self._write(new, new_ids), len(new))
+        aside.write_aside(lambda: self._write(new, new_ids), len(new), self.name)
 
     def _write(self, new: dict[Any, Any], new_ids: dict[Any, Any]) -> None:
         try:
@@ -566,7 +566,7 @@ class FragmentStore:
                 self.cache._write(self.name, _dump_dicts(new, plain=plain))
                 self.cache._prune("fragments-", KEEP_ENTRY_STORES)
 
-            aside.write_aside(write, len(new) + len(later))
+            aside.write_aside(write, len(new) + len(later), self.name)
 
 
 #: The key of an entry put before it is known (see :meth:`FragmentStore.key`).

@@ -8,6 +8,7 @@ which renders were served from the cache and how many entries were rebuilt.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
@@ -429,3 +430,21 @@ def test_a_writer_that_fails_costs_a_miss_never_wrong_output(site: Path, aside_f
     after = render()
     assert sorted(builds) == ["he2023gluefl", "third", "wu2023fedamd"]  # no store: all built again
     assert after == render(cached=False) != before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_reading_one_store_waits_for_its_own_writer_only(tmp_path: Path, aside_forks: list[int]) -> None:
+    from pubsite import aside
+
+    slow, quick = tmp_path / "slow", tmp_path / "quick"
+
+    def write_slowly() -> None:
+        time.sleep(0.5)
+        slow.write_text("done")
+
+    aside.write_aside(write_slowly, 1, "entries-x.bin")
+    aside.write_aside(lambda: quick.write_text("done"), 1, "fragments-x.bin")
+    aside.wait("fragments-x.bin")
+    assert quick.read_text() == "done" and not slow.exists()  # the other writer is not waited for
+    aside.wait()
+    assert slow.read_text() == "done"
