@@ -24,6 +24,9 @@ MIN_PIECES = 1000
 #: Pieces written to a file at a time.
 _BATCH = 256
 
+#: Bytes read at a time beyond the piece asked for (see :meth:`Spill.get`).
+_READ_AHEAD = 1 << 18
+
 #: A piece as kept: its text, or where it was parked (see :meth:`Spill.put`).
 Piece = Union[str, int]
 
@@ -35,6 +38,7 @@ class Spill:
         self._parent = os.getpid()
         self._files: list[BinaryIO] = []
         self._ends = [0, 0]
+        self._block: tuple[int, int, memoryview] = (-1, 0, memoryview(b""))  # see get()
         self._pending: list[bytes] = []  # written a batch at a time: one call per piece was a tenth of the cost
         if expected < MIN_PIECES or not hasattr(os, "pread"):  # Windows has no pread/pwrite
             return
@@ -67,9 +71,21 @@ class Spill:
             self._files[0 if os.getpid() == self._parent else 1].flush()
 
     def get(self, piece: Piece) -> str:
+        """The text of a piece.
+
+        Pieces are mostly read in the order they were written (the page
+        prints entries in the order they were made, and so does the cache's
+        writer), so a read takes the next :data:`_READ_AHEAD` bytes with it:
+        one system call for a few hundred pieces.  Files only grow, so bytes
+        once read never change.
+        """
         if isinstance(piece, str):
             return piece
         which, place = piece & 1, piece >> 1
         at, size = place >> 32, place & 0xFFFFFFFF
-        data = os.pread(self._files[which].fileno(), size, at)
-        return data.decode("utf-8", "surrogatepass")
+        block_which, start, block = self._block
+        offset = at - start
+        if block_which != which or offset < 0 or offset + size > len(block):
+            block = memoryview(os.pread(self._files[which].fileno(), max(size, _READ_AHEAD), at))
+            self._block, offset = (which, at, block), 0
+        return str(block[offset:offset + size], "utf-8", "surrogatepass")
