@@ -50,3 +50,12 @@ def test_without_positional_reads_pieces_stay_in_memory(monkeypatch: pytest.Monk
     monkeypatch.delattr(os, "pread")
     spill = Spill(MIN_PIECES * 10)
     assert spill.put("kept") == "kept" and spill.get("kept") == "kept"  # the text itself, not a place
+
+
+def test_pieces_read_in_any_order_and_larger_than_a_read_come_back_exactly() -> None:
+    items = [TEXTS[i % len(TEXTS)] + str(i) for i in range(MIN_PIECES)] + ["é" * 300_000, "after"]
+    spill = Spill(len(items))
+    pieces = [spill.put(text) for text in items]
+    spill.flush()
+    order = list(range(len(items)))[::-1] + list(range(0, len(items), 7)) + list(range(len(items)))
+    assert [spill.get(pieces[i]) for i in order] == [items[i] for i in order]
