@@ -177,9 +177,9 @@ publications.build = counting
 from pubsite import cache
 formatted = []
 real_put = cache.FragmentStore.put
-def counting_put(self, key, value, new, *pub):
+def counting_put(self, key, value, new):
     formatted.extend([key] if new else [])
-    return real_put(self, key, value, new, *pub)
+    return real_put(self, key, value, new)
 cache.FragmentStore.put = counting_put
 t6 = time.perf_counter()
 site.render_site(config)

@@ -304,7 +304,7 @@ def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: s
         html[id(pub)] = value[0]
         lines.append(value[1])
         if key is not None:
-            store.put(key, value, new, pub)  # type: ignore[union-attr]
+            store.put(key, value, new)  # type: ignore[union-attr]
     if store is not None:
         store.save(spill.get)
     return html, (lines if base is not None else None)

@@ -324,10 +324,10 @@ def formatted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     real = cache_module.FragmentStore.put
 
-    def counting(self: Any, key: bytes, value: tuple[str, str | None], new: bool, *pub: Any) -> None:
+    def counting(self: Any, key: bytes, value: tuple[str, str | None], new: bool) -> None:
         if new:
             made.append(value[0].split('<strong class="pubsite-title">')[1].split("<")[0])
-        real(self, key, value, new, *pub)
+        real(self, key, value, new)
 
     monkeypatch.setattr(cache_module.FragmentStore, "put", counting)
     return made
