@@ -1,7 +1,7 @@
 """Building every entry of a bibliography: from the render cache, or on two cores.
 
 Each entry the cache does not know is built (and, for a render, identified
-for duplicate detection) by :func:`pubsite.publications.build`; half of them
+for duplicate detection) by :func:`pubsite.publications.build`; some of them
 in a forked child when there are many (see :mod:`pubsite.parallel`), whose
 results come back packed (see :mod:`pubsite.packing`).  The model built is
 the same whichever way it was made.

@@ -41,9 +41,36 @@ class Output:
         return _file_holds(path, len(data), lambda: iter((data,)))
 
     def write(self) -> bool:
-        """Put the output at ``path`` (see :func:`write_atomic`); False when it was already there."""
+        """Put the output at ``path`` atomically; False when the bytes were already there.
+
+        Skipping identical content keeps CI commits quiet and mtimes stable.  A
+        symlink is written through (its target replaced), so a page linked into
+        a site stays linked; a device or a pipe (``-o /dev/null``, a process
+        substitution) is written into, since renaming a temp file over it would
+        replace it with a plain file, for every program.
+        """
         assert self.path is not None
-        return write_atomic(self.path, self.data)
+        target = Path(os.path.realpath(self.path))
+        if _is_special(target):
+            with open(target, "wb") as handle:
+                self.copy_into(handle)
+            return True
+        try:
+            if self.matches(target):
+                return False
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = target.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o644
+        self._replace(target, mode)
+        return True
+
+    def _replace(self, target: Path, mode: int) -> None:
+        """Put the bytes at ``target`` through a temp file and a rename (see :func:`replace_file`)."""
+        replace_file(target, self.data, sync=True, mode=mode)
 
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
@@ -209,32 +236,19 @@ class SpooledOutput(Output):
             handle.write(piece)
 
     def write(self) -> bool:
-        """Rename the temp file over the target, as :func:`write_atomic` would write it."""
-        assert self.path is not None
-        target = Path(os.path.realpath(self.path))
         try:
-            if _is_special(target):
-                with open(target, "wb") as handle:
-                    self.copy_into(handle)
-                return True
-            try:
-                if self.matches(target):
-                    return False
-            except OSError:
-                pass
-            try:
-                mode = target.stat().st_mode & 0o777
-            except OSError:
-                mode = 0o644
-            tmp = self._tmp  # type: ignore[attr-defined]
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-            self._finalizer.detach()  # type: ignore[attr-defined]
-            return True
+            return super().write()
         finally:
             self.discard()
+
+    def _replace(self, target: Path, mode: int) -> None:
+        """The temp file, already beside the target, renamed over it."""
+        tmp = self._tmp  # type: ignore[attr-defined]
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        self._finalizer.detach()  # type: ignore[attr-defined]
 
     def discard(self) -> None:
         self._finalizer()  # type: ignore[attr-defined]
@@ -242,32 +256,9 @@ class SpooledOutput(Output):
 
 def write_atomic(path: str | os.PathLike[str], text: str | bytes | bytearray, *,
                  encoding: str = "utf-8") -> bool:
-    """Write ``text`` (or bytes) to ``path`` atomically; return False when the bytes were already there.
-
-    Skipping identical content keeps CI commits quiet and mtimes stable.  A symlink
-    is written through (its target replaced), so a page linked into a site stays linked.
-    """
-    target = Path(path)
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-    data = text.encode(encoding) if isinstance(text, str) else text
-    if _is_special(target):
-        # Renaming a temp file over it would replace it with a plain file, for every program.
-        with open(target, "wb") as handle:
-            handle.write(data)
-        return True
-    try:
-        if _file_holds(target, len(data), lambda: iter((data,))):
-            return False
-    except OSError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    replace_file(target, data, sync=True, mode=mode)
-    return True
+    """Write ``text`` (or bytes) to ``path`` atomically; return False when the bytes were already there
+    (see :meth:`Output.write`)."""
+    return EncodedOutput(os.fspath(path), text.encode(encoding) if isinstance(text, str) else text).write()
 
 
 def replace_file(target: str | os.PathLike[str], data: bytes | bytearray | Callable[[BinaryIO], None], *,

@@ -53,8 +53,6 @@ class Result(ProblemCounts):
         return self.site_  # type: ignore[return-value]
 
 
-
-
 def build_entries(config: Config, progress: Progress | None = None, cache: RenderCache | None = None,
                   ) -> tuple[list[tuple[RawEntry, Publication | None]], list[Problem]]:
     """Every entry of the configured bib files and what it builds to (None: nothing to show).

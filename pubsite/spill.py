@@ -53,7 +53,7 @@ class Spill:
         """Park ``text``; the returned piece is the text itself when nothing can be parked."""
         if not self._files:
             return text
-        which = 0 if os.getpid() == self._parent else 1
+        which = self._which()
         data = text.encode("utf-8", "surrogatepass")
         at = self._ends[which]
         self._pending.append(data)
@@ -64,11 +64,17 @@ class Spill:
 
     def flush(self) -> None:
         """Make what this process parked readable (before it is read, or a child hands back)."""
+        if not self._files:
+            return
+        mine = self._files[self._which()]
         if self._pending:
-            self._files[0 if os.getpid() == self._parent else 1].write(b"".join(self._pending))
+            mine.write(b"".join(self._pending))
             self._pending.clear()
-        if self._files:
-            self._files[0 if os.getpid() == self._parent else 1].flush()
+        mine.flush()
+
+    def _which(self) -> int:
+        """The file this process writes to: the first here, the second in a forked child."""
+        return 0 if os.getpid() == self._parent else 1
 
     def get(self, piece: Piece) -> str:
         """The text of a piece.
