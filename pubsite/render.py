@@ -24,7 +24,7 @@ from .authorlist import author_runs
 from .bibtex import to_bibtex
 from .colors import text_on
 from .config import Config
-from .jsonld import article, json_ld_parts, script_json
+from .jsonld import article_json, json_ld_parts, script_text
 from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped, type_key
@@ -365,7 +365,7 @@ def _ld_line(pub: Publication, base: str) -> str:
     """An article's JSON-LD line, cleaned as it is made (on either core, and kept so in the cache):
     JSON escapes controls below U+0020 but not C1 controls or noncharacters, which HTML forbids.
     Cleaned lines need no search as the page prints them, a few hundred at a time."""
-    return str(_printable(script_json(article(pub, base))))
+    return str(_printable(script_text(article_json(pub, base))))
 
 
 def _profile_bio(config: Config) -> Markup:
