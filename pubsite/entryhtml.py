@@ -31,7 +31,7 @@ from .authorlist import author_runs
 from .bibtex import to_bibtex
 from .config import Config
 from .model import Author, Publication
-from .render import STATUS_LABELS, _printable, badge_style
+from .render import STATUS_LABELS, _clean, _printable, badge_style
 
 
 def _text(value: Any) -> str:
@@ -40,11 +40,12 @@ def _text(value: Any) -> str:
     A plain string is escaped here with the replacements ``markupsafe.escape``
     makes (the tests that compare entries with the macro's hold the two equal):
     its ``Markup`` result costs twice as much, and added to a ``str`` it would
-    escape the ``str``.
+    escape the ``str``.  Nearly every value passes ``isprintable``, which clears
+    it of the code points HTML forbids without a call (see :func:`pubsite.render._clean`).
     """
     if type(value) is not str:
         return str(escape(_printable(value)))
-    return (_printable(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return ((value if value.isprintable() else _clean(value)).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 

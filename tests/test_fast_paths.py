@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from pubsite.config import Config
 from pubsite.jsonld import article, article_json
 from pubsite.model import Publication
+from pubsite.render import _NOT_IN_HTML, _clean, _forbidden
 from pubsite.site import build_publications
 
 from .conftest import SHARED
@@ -58,3 +60,18 @@ def test_article_json_is_the_dumped_article_on_hand_made_and_exporter_entries() 
 @pytest.mark.slow
 def test_article_json_is_the_dumped_article_on_the_corpora(corpus: list[Publication]) -> None:
     assert _json_differences(corpus) == []
+
+
+def test_every_code_point_html_forbids_is_one_isprintable_rejects() -> None:
+    # What lets _clean skip the search when isprintable() holds.
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if _NOT_IN_HTML.match(char):
+            assert not char.isprintable(), hex(code)
+
+
+@pytest.mark.parametrize("text", ["", "plain", "tab\tand\nnewline", "no\u00a0break", "é\x85", "\u4e00\ud800",
+                                  "a\ufdd0", "\U0001ffff", "b\x7f", "ok é", "\x0b\x00", "\U0010fffe x"])
+def test_clean_is_the_full_search(text: str) -> None:
+    assert _clean(text) == _NOT_IN_HTML.sub("", text)
+    assert _clean(text) == _forbidden(text).sub("", text)
