@@ -64,12 +64,35 @@ def _balanced(value: str) -> str:
     return "".join(char for index, char in enumerate(value) if index not in drop)
 
 
+#: A name of an author list that ``strip_marks`` gives back as it is: space-separated words, none of
+#: them "and" in any case, none of the characters or pairs that need care (braces, backslash, marks,
+#: math, invisibles), no comma at either end, and not "others" or "et al." give or take dots and
+#: spaces (the words ``strip_marks`` turns into "others"; a wider match only leaves more to it).
+_WORD = (r"(?!(?i:and)(?: |$))[^ \\{}$~&^#*"
+         "\u2217\u204e\u2020\u2021\u00a7\u00b6\u22c6\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
+_ET_AL = r"[. ]*(?:(?i:o[. ]*t[. ]*h[. ]*e[. ]*r[. ]*s|e[. ]*t[. ]*a[. ]*l(?:[. ]*i[. ]*i)?)|\u2026)?[. ]*(?: and |$)"
+_NAME = rf"(?!,|{_ET_AL}){_WORD}(?: {_WORD})*(?<!,)"
+_PLAIN_NAMES = re.compile(rf"{_NAME}(?: and {_NAME})*(?: and others)?")
+
+
+def _names(text: str) -> str:
+    """:func:`~pubsite.names.strip_marks` of a whitespace-collapsed author or editor field.
+
+    Nearly every field is a plain list of names that ``strip_marks`` leaves
+    as it is, and one match says so for a fraction of its cost (a test holds
+    the two equal on the corpora and on generated lists).
+    """
+    if _PLAIN_NAMES.fullmatch(text) and "--" not in text and "``" not in text and "''" not in text:
+        return text
+    return strip_marks(text)
+
+
 def _value(name: str, raw: str) -> str | None:
     """The ``{...}`` (or month macro) to write for one field, or None to leave it out."""
     text = " ".join(raw.split())
     spaced = text  # whitespace already collapsed (the join is idempotent), until text changes
     if name in _NAME_FIELDS:
-        text = strip_marks(text)
+        text = _names(text)
     elif name == "month":
         month = parse_month(text)
         if month is not None:

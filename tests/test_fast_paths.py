@@ -15,10 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pubsite.bibtex import _names
 from pubsite.config import Config
 from pubsite.jsonld import article, article_json
 from pubsite.model import Publication
+from pubsite.names import strip_marks
 from pubsite.render import _NOT_IN_HTML, _clean, _forbidden
 from pubsite.site import build_publications
 
@@ -75,3 +79,40 @@ def test_every_code_point_html_forbids_is_one_isprintable_rejects() -> None:
 def test_clean_is_the_full_search(text: str) -> None:
     assert _clean(text) == _NOT_IN_HTML.sub("", text)
     assert _clean(text) == _forbidden(text).sub("", text)
+
+
+# -- author and editor fields of the BibTeX copy ----------------------------------------------
+
+_PIECES = ["and", "AND", "And", "others", "Others", "OTHERS", "et", "al", "al.", "et al.", "etal", "ii",
+           "...", ". .", "\u2026", "O.", "E.", "Ed", "Otto", "Etalii", ",", "a,", ",b", "He,", "Shiqi",
+           "{Li}", "}", "\\'e", "$^*$", "*", "\u2020", "--", "``", "''", "\u200b", "~", "x", "o.t.h.e.r.s",
+           "\u0130", "\u212a", "and,", "\u00a0"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_plain_name_lists_are_what_strip_marks_gives(words: list[str]) -> None:
+    text = " ".join(" ".join(words).split())
+    assert _names(text) == strip_marks(text)
+
+
+@pytest.mark.parametrize("text", ["Wu, Feijie and He, Shiqi and others", "A and others", "others",
+                                  "Otto Ed and E. T. Al", "A and and B", "and A", "A AND B", "A, and B,",
+                                  "A and \u2026", "A and . . .", "A -- B and C", "Ann Now{\\'e}", ""])
+def test_plain_name_lists_on_edges(text: str) -> None:
+    assert _names(text) == strip_marks(text)
+
+
+def _name_fields(pubs: list[Publication]) -> list[str]:
+    return [" ".join(value.split()) for pub in pubs for name, value in pub.fields if name in ("author", "editor")]
+
+
+def test_plain_name_lists_of_the_exporter_entries() -> None:
+    fields = _name_fields(_exporter_pubs())
+    assert len(fields) > 20
+    assert [text for text in fields if _names(text) != strip_marks(text)] == []
+
+
+@pytest.mark.slow
+def test_plain_name_lists_of_the_corpora(corpus: list[Publication]) -> None:
+    fields = _name_fields(corpus)
+    assert [text for text in fields if _names(text) != strip_marks(text)] == []
