@@ -97,6 +97,23 @@ def _pylatexenc() -> Any:
     return _converter
 
 
+def _needs_work(text: str) -> bool:
+    """``_NEEDS_WORK.search(text)`` as substring tests, several times faster: most titles are plain."""
+    return ("{" in text or "}" in text or "\\" in text or "$" in text or "~" in text or "&" in text
+            or "--" in text or "``" in text or "''" in text)
+
+
+def _more_than_braces(text: str) -> bool:
+    """``_BRACES_ONLY.search(text)`` as substring tests, for the same reason."""
+    return ("\\" in text or "$" in text or "~" in text or "&" in text
+            or "--" in text or "``" in text or "''" in text)
+
+
+def _squeeze(text: str) -> str:
+    """``_SPACE.sub(" ", text).strip()``: both read whitespace as ``str.isspace`` does, and this is faster."""
+    return " ".join(text.split())
+
+
 def _superscript(match: re.Match[str]) -> str:
     token = match.group(1) or match.group(2)
     return _GLYPHS.get(token.strip(), token.strip())
@@ -129,15 +146,15 @@ def decode(text: str) -> str:
     >>> decode(r"Wu$^*$")
     'Wu*'
     """
-    if not _NEEDS_WORK.search(text):
-        return _SPACE.sub(" ", text).strip()
+    if not _needs_work(text):
+        return _squeeze(text)
     if "&" in text:
         # ACM exports leak HTML entities (``&amp;``) into titles.
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
         # A bare "&" is an alignment tab to LaTeX, but in a title it is an ampersand.
         text = re.sub(r"(?<!\\)&", r"\\&", text)
-    if not _BRACES_ONLY.search(text):
-        return _SPACE.sub(" ", text.replace("{", "").replace("}", "")).strip()
+    if not _more_than_braces(text):
+        return _squeeze(text.replace("{", "").replace("}", ""))
     text = _SUPER.sub(_superscript, text)
     text = _BARE_ACCENT.sub(lambda m: "^" if m.group(1) == "^" else r"\textasciitilde{}", text)
     text = _ACCENT_ON_BRACE.sub(r"\1{", text)
@@ -148,7 +165,7 @@ def decode(text: str) -> str:
         # ACM double-escapes: ``\&\#38;`` decodes to the entity ``&#38;``.
         out = _ENTITY.sub(lambda m: html.unescape(m.group(0)), out)
     out = out.replace("\u00a0", " ")
-    return _SPACE.sub(" ", out).strip()
+    return _squeeze(out)
 
 
 def _to_text(text: str) -> str:

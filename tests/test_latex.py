@@ -69,3 +69,32 @@ def test_decode(text: str, expected: str) -> None:
 )
 def test_decode_exporter_spellings(raw: str, shown: str) -> None:
     assert decode(raw) == shown
+
+
+# -- substring shortcuts agree with the patterns they stand for ----------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pubsite import latex  # noqa: E402
+
+_SHORTCUT_PIECES = st.sampled_from(list("\\{}$~&-`' \t\n\u00a0\u2003\u3000\x1caZ.") + ["--", "``", "''"])
+
+
+def _shortcuts_agree(text: str) -> None:
+    assert latex._needs_work(text) == bool(latex._NEEDS_WORK.search(text))
+    assert latex._more_than_braces(text) == bool(latex._BRACES_ONLY.search(text))
+    assert latex._squeeze(text) == latex._SPACE.sub(" ", text).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(_SHORTCUT_PIECES, max_size=12).map("".join)))
+def test_substring_shortcuts_agree_with_the_patterns(text: str) -> None:
+    _shortcuts_agree(text)
+
+
+def test_squeeze_reads_every_whitespace_character_as_the_pattern_does() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        if not 0xD800 <= code <= 0xDFFF:
+            _shortcuts_agree(f"a{char}b{char}")
