@@ -486,3 +486,68 @@ def test_owner_flags_agree_with_matching_each_name_and_do_not_leak_between_owner
     assert [a.owner for a in parse_authors(value, he)[0]] == [True, True, False, True, False, False, False]
     assert [a.owner for a in parse_authors(value, chen)[0]] == [False] * 6 + [True]
     assert [a.owner for a in parse_authors(value, NOBODY)[0]] == [False] * 7
+
+
+# -- the common-shape shortcut agrees with the general reading on real names ------------------
+
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from .conftest import SHARED  # noqa: E402
+
+CORPORA = SHARED / "corpora"
+
+
+def _require_corpora() -> list[Path]:
+    paths = sorted(CORPORA.glob("*.bib")) if CORPORA.is_dir() else []
+    if not paths:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CORPORA} is missing; CI must put shared/ beside the clone")
+        pytest.skip("shared/corpora is not beside this clone (it holds the real bibliographies)")
+    return paths
+
+
+def _corpus_name_parts() -> set[str]:
+    """Every distinct string that reaches the name parser from the corpora's author and editor fields."""
+    from pubsite import bib
+
+    parts: set[str] = set()
+    entries, _ = bib.load([str(path) for path in _require_corpora()])
+    for entry in entries:
+        for role in ("author", "editor"):
+            value = entry.get(role)
+            if not value:
+                continue
+            for piece in names._split_and(names._balance(names._INVISIBLE.sub("", value))):
+                listed = names._comma_list(piece)
+                parts.update(listed[0] if listed is not None else [piece])
+    return parts
+
+
+def _general_plain_reading(raw: str) -> names._Name:
+    return names._assemble(*names._bibtex_parts(names._plain_sections(raw)), [])
+
+
+@pytest.mark.slow
+def test_common_shape_shortcut_agrees_on_every_corpus_name() -> None:
+    plain = [raw for raw in _corpus_name_parts() if names._NEEDS_CARE.search(raw) is None]
+    assert len(plain) > 1000
+    taken = 0
+    for raw in sorted(plain):
+        if names._common_parts(raw) is not None:
+            taken += 1
+        assert names._parse_name.__wrapped__(raw) == _general_plain_reading(raw), raw
+    assert taken > 0.7 * len(plain)  # the shortcut must actually be the common path
+
+
+@pytest.mark.parametrize("raw", PLAIN_NAMES + ["Jan de", "Smith, Jr", "Smith, John Jr.", "Li Wei IV", "Li IV",
+                                               "A B C", "Doe, J. R. R.", "Doe,John", "Doe, ", ",", "a, b, c"])
+def test_common_shape_shortcut_agrees_on_awkward_names(raw: str) -> None:
+    assert names._parse_name.__wrapped__(raw) == _general_plain_reading(raw)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PLAINISH)
+def test_common_shape_shortcut_agrees_on_generated_names(raw: str) -> None:
+    if names._NEEDS_CARE.search(raw) is None:
+        assert names._parse_name.__wrapped__(raw) == _general_plain_reading(raw)
