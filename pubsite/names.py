@@ -584,18 +584,26 @@ class _Piece(NamedTuple):
 
 
 _ET_AL_PIECE = _Piece((), True, False)
+_NO_NAME_PIECE = _Piece((), False, False)
 
 
 @lru_cache(maxsize=65536)
-def _read_piece(piece: str) -> _Piece:
+def _read_piece(piece: str) -> _Piece | _Name:
     """One piece, once per distinct piece: a piece depends on nothing but its own text, and
-    the same co-author (the same piece) comes back in field after field."""
+    the same co-author (the same piece) comes back in field after field.
+
+    A piece that is one name, as nearly all are, is that name itself: a
+    :class:`_Piece` and its tuple for each would be a third of all the objects a
+    large bibliography keeps, which every full garbage collection walks.
+    """
     if _is_et_al(piece):
         return _ET_AL_PIECE
     listed = _comma_list(piece)
-    parts = listed[0] if listed is not None else [piece]
-    names = tuple([name for name in map(_parse_name, parts) if name.shown])
-    return _Piece(names, listed is not None and listed[1], listed is not None)
+    if listed is None:
+        name = _parse_name(piece)
+        return name if name.shown else _NO_NAME_PIECE
+    names = tuple([name for name in map(_parse_name, listed[0]) if name.shown])
+    return _Piece(names, listed[1], True)
 
 
 @lru_cache(maxsize=16384)
@@ -603,6 +611,9 @@ def _parse_field(value: str) -> _Field:
     names: list[_Name] = []
     et_al = commas = False
     for piece in map(_read_piece, _split_and(_balance(_INVISIBLE.sub("", value)))):
+        if type(piece) is _Name:
+            names.append(piece)
+            continue
         names.extend(piece.names)
         et_al = et_al or piece.et_al
         commas = commas or piece.commas
