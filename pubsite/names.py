@@ -560,8 +560,8 @@ def _comma_list(piece: str) -> tuple[list[str], bool] | None:
 
 
 class _Field(NamedTuple):
-    names: tuple[_Name, ...]
-    #: The names as authors when nobody is the owner and no ``equal`` field applies (most calls).
+    #: The names as authors when nobody is the owner and no ``equal`` field applies (most calls);
+    #: ``owner`` and ``equal`` are set on copies when they do.
     authors: tuple[Author, ...]
     et_al: bool
     #: Whether commas stood for "and" somewhere.
@@ -570,14 +570,14 @@ class _Field(NamedTuple):
     pairs: tuple[tuple[str, str], ...]
 
 
-def _field(names: tuple[_Name, ...], et_al: bool, commas: bool) -> _Field:
-    return _Field(names, tuple([n.author for n in names]), et_al, commas, tuple([n[:2] for n in names]))
+def _field(authors: tuple[Author, ...], et_al: bool, commas: bool) -> _Field:
+    return _Field(authors, et_al, commas, tuple([(a.given, a.family) for a in authors]))
 
 
 class _Piece(NamedTuple):
     """What one "and"-separated piece of a field reads as."""
 
-    names: tuple[_Name, ...]
+    authors: tuple[Author, ...]
     et_al: bool
     #: Whether the piece was a list typed with commas.
     commas: bool
@@ -587,37 +587,47 @@ _ET_AL_PIECE = _Piece((), True, False)
 _NO_NAME_PIECE = _Piece((), False, False)
 
 
+def _shown_author(raw: str) -> Author | None:
+    """The author a name shows as, or None when it has nothing to show.
+
+    Read without :func:`_parse_name`'s memo: the caller is memoised per piece,
+    and keeping each parsed name beside its author would double the objects a
+    large bibliography keeps, which every full garbage collection walks.
+    """
+    name = _parse_name.__wrapped__(raw)
+    return name.author if name.shown else None
+
+
 @lru_cache(maxsize=65536)
-def _read_piece(piece: str) -> _Piece | _Name:
+def _read_piece(piece: str) -> _Piece | Author:
     """One piece, once per distinct piece: a piece depends on nothing but its own text, and
     the same co-author (the same piece) comes back in field after field.
 
-    A piece that is one name, as nearly all are, is that name itself: a
-    :class:`_Piece` and its tuple for each would be a third of all the objects a
-    large bibliography keeps, which every full garbage collection walks.
+    A piece that is one name, as nearly all are, is that name's author itself,
+    without a :class:`_Piece` and tuple around it, for the same reason.
     """
     if _is_et_al(piece):
         return _ET_AL_PIECE
     listed = _comma_list(piece)
     if listed is None:
-        name = _parse_name(piece)
-        return name if name.shown else _NO_NAME_PIECE
-    names = tuple([name for name in map(_parse_name, listed[0]) if name.shown])
-    return _Piece(names, listed[1], True)
+        author = _shown_author(piece)
+        return author if author is not None else _NO_NAME_PIECE
+    authors = tuple([a for a in map(_shown_author, listed[0]) if a is not None])
+    return _Piece(authors, listed[1], True)
 
 
 @lru_cache(maxsize=16384)
 def _parse_field(value: str) -> _Field:
-    names: list[_Name] = []
+    authors: list[Author] = []
     et_al = commas = False
     for piece in map(_read_piece, _split_and(_balance(_INVISIBLE.sub("", value)))):
-        if type(piece) is _Name:
-            names.append(piece)
+        if type(piece) is Author:
+            authors.append(piece)
             continue
-        names.extend(piece.names)
+        authors.extend(piece.authors)
         et_al = et_al or piece.et_al
         commas = commas or piece.commas
-    return _field(tuple(names), et_al, commas)
+    return _field(tuple(authors), et_al, commas)
 
 
 def comma_separated(value: str) -> bool:
@@ -636,7 +646,7 @@ def _fallback(value: str) -> _Field:
     except Exception:
         text = value
     text = _drop_glyphs(text.replace("{", "").replace("}", "").replace("\\", ""), [])
-    return _field((_name("", text, "", False, ()),) if text else (), False, False)
+    return _field((_name("", text, "", False, ()).author,) if text else (), False, False)
 
 
 def parse_authors(
@@ -656,17 +666,17 @@ def parse_authors(
     owned = owners.flags(field.pairs) if owners.names else []
     if not equal_positions and not any(owned):
         return field.authors, field.et_al
-    owned = owned or [False] * len(field.names)
+    owned = owned or [False] * len(field.authors)
     return tuple(
-        _shown(n, owner, n.equal or position in equal_positions)
-        for position, (n, owner) in enumerate(zip(field.names, owned), 1)
+        _shown(a, owner, a.equal or position in equal_positions)
+        for position, (a, owner) in enumerate(zip(field.authors, owned), 1)
     ), field.et_al
 
 
-def _shown(n: _Name, owner: bool, equal: bool) -> Author:
-    if owner == n.author.owner and equal == n.author.equal:
-        return n.author
-    return replace(n.author, owner=owner, equal=equal)
+def _shown(author: Author, owner: bool, equal: bool) -> Author:
+    if owner == author.owner and equal == author.equal:
+        return author
+    return replace(author, owner=owner, equal=equal)
 
 
 # Debris a lifted mark leaves in raw LaTeX: "{}", "$$", "$^{}$", "\\textsuperscript{}".

@@ -466,8 +466,9 @@ FIELD_PIECES = [
 def test_memoised_pieces_read_fields_as_piece_by_piece(pieces: list[str]) -> None:
     value = " and ".join(pieces)
     field = names._parse_field.__wrapped__(value)
-    assert (field.names, field.et_al, field.commas) == _field_piece_by_piece(value)
-    assert field.authors == tuple(n.author for n in field.names)
+    read, et_al, commas = _field_piece_by_piece(value)
+    assert (field.authors, field.et_al, field.commas) == (tuple(n.author for n in read), et_al, commas)
+    assert field.pairs == tuple((n.given, n.family) for n in read)
 
 
 @pytest.mark.parametrize("value", ["Smith, John", "Smith, John and Doe, Jane", "A. Itti, G. Rees, and J. Tsotsos",
