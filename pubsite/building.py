@@ -63,11 +63,13 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
     identities: list[Identity | None] = [None] * len(entries)
     missing: list[int] = []
     for index, entry in enumerate(entries):
-        results[index] = found = store.lookup(entry) if store is not None else None
+        found = store.lookup(entry) if store is not None else None
         if found is None:
             missing.append(index)
-        elif identify and found[0] is not None:
-            identities[index] = store.identify(own_fields(entry, parents))  # type: ignore[union-attr]
+            continue
+        results[index] = found[:2]
+        if identify and found[0] is not None:
+            identities[index] = found[2] or store.identify(own_fields(entry, parents))  # type: ignore[union-attr]
     parent = os.getpid()
     done = len(entries) - len(missing)
     keep = store is not None
@@ -83,7 +85,9 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
                 if names:  # then build() parsed exactly this field (else perhaps the editors)
                     remember_families(names, pub.authors)
                 own = own_fields(entry, parents)
-                ident, id_key = identity(own), identity_key(own) if keep else None
+                ident = identity(own)
+                # Kept with the entry unless a crossref makes it depend on another (see EntryStore).
+                id_key = identity_key(own) if keep and entry.get("crossref") is not None else None
             # Packed only to cross to the parent: the cache packs what it keeps when it is written.
             out.append((pub, entry_problems, pack(pub) if pub is not None and child else None,
                         ident, id_key))
@@ -106,7 +110,8 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
         if pub is None and packed is not None:  # built by the child: the entry here has the fields
             pub = unpack(packed, entries[index].fields)
         if store is not None:
-            store.remember(entries[index], packed if packed is not None else pub, entry_problems)
+            store.remember(entries[index], packed if packed is not None else pub, entry_problems,
+                           ident if id_key is None else None)
             if ident is not None and id_key is not None:
                 store.remember_identity(id_key, ident)
         results[index] = (pub, entry_problems)

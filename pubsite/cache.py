@@ -39,7 +39,7 @@ from .errors import Problem
 from .fsutil import Output, replace_file
 
 #: Bump when the layout of a record changes.
-FORMAT = 1
+FORMAT = 2
 #: Output records and entry stores kept per cache folder (least recently written go first).
 KEEP_OUTPUTS = 8
 KEEP_ENTRY_STORES = 4
@@ -406,17 +406,20 @@ def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None 
 class EntryStore:
     """Per-entry results of one settings digest: loaded once, saved with only the entries still in use.
 
-    Two kinds: what ``build`` made of an entry, and the entry's identity for
-    duplicate detection (which decodes its title and authors too).  Both are
-    kept as plain tuples (see :mod:`pubsite.packing`) with ``marshal``.
+    Two kinds: what ``build`` made of an entry, with the entry's identity for
+    duplicate detection (which decodes its title and authors too); and, by a
+    digest of its fields, the identity of an entry that has a crossref (whose
+    identity leaves out what it inherits, so depends on its parent too).  Both
+    are kept as plain tuples (see :mod:`pubsite.packing`) with ``marshal``.
     """
 
     def __init__(self, cache: RenderCache, digest: str) -> None:
         self.cache = cache
         self.digest = digest
         self.name = f"entries-{digest}.bin"
-        self.old: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
-        self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...]]] = {}
+        #: (key, type, fields) -> (publication, problems as (line offset, level, code, message), identity)
+        self.old: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...], Any]] = {}
+        self.new: dict[tuple[Any, ...], tuple[Any, tuple[tuple[int, str, str, str], ...], Any]] = {}
         self.old_ids: dict[bytes, tuple[Any, ...]] = {}
         self.new_ids: dict[bytes, tuple[Any, ...]] = {}
         loaded = cache._read_dicts(self.name, 2)
@@ -443,34 +446,42 @@ class EntryStore:
     def remember_identity(self, key: bytes, found: Any) -> None:
         self.new_ids[key] = found  # made plain when saved
 
-    def lookup(self, entry: Any) -> tuple[Any, list[Problem]] | None:
-        """What ``build`` made of this entry before, reported at the entry's current place; None if new."""
-        from .packing import unpack
-
+    def lookup(self, entry: Any) -> tuple[Any, list[Problem], Any] | None:
+        """What ``build`` made of this entry before, reported at the entry's current place, and its
+        identity when one was kept with it; None if new."""
+        if not self.old:  # a first render: nothing to look for
+            return None
         key = (entry.key, entry.type, entry.fields)
         hit = self.old.get(key)
         if hit is None:
             return None
+        from .matching import Identity
+        from .packing import unpack
+
         try:
-            packed, problems = hit
+            packed, problems, ident = hit
             pub = unpack(packed, entry.fields, entry.path, entry.line) if packed is not None else None
             found = [Problem(entry.path, entry.line + delta, level, code, message)
                      for delta, level, code, message in problems]
+            ident = Identity(*ident) if ident is not None else None
         except (TypeError, ValueError, IndexError):  # a record of another shape: built again
             return None
         self.new[key] = hit
-        return pub, found
+        return pub, found, ident
 
-    def remember(self, entry: Any, built: Any, problems: list[Problem]) -> None:
-        """Keep what ``build`` made of an entry (unless a problem points into another file).
+    def remember(self, entry: Any, built: Any, problems: list[Problem], ident: Any = None) -> None:
+        """Keep what ``build`` made of an entry (unless a problem points into another file), and its
+        identity (only for an entry without a crossref: see the class).
 
         ``built`` is the publication, already packed or not: one is packed
         only when the store is written, so a render never holds a packed copy
         of every publication beside the publications themselves.
         """
-        if all(p.path == entry.path for p in problems):
+        if not problems:  # most entries: spared two generators
+            self.new[(entry.key, entry.type, entry.fields)] = (built, (), ident)
+        elif all(p.path == entry.path for p in problems):
             self.new[(entry.key, entry.type, entry.fields)] = (
-                built, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems))
+                built, tuple((p.line - entry.line, p.level, p.code, p.message) for p in problems), ident)
 
     def save(self) -> None:
         """Write the entries used by this render, then let go of the store (the model holds them now)."""
@@ -499,11 +510,14 @@ def _plain_entries() -> Callable[[int, Any], Any]:
     from .model import Publication
     from .packing import pack
 
+    def identity(value: Any) -> Any:
+        return tuple(value.__dict__.values()) if isinstance(value, Identity) else value
+
     def plain(which: int, value: Any) -> Any:
         if which == 0:
-            built, problems = value
-            return (pack(built), problems) if isinstance(built, Publication) else value
-        return tuple(value.__dict__.values()) if isinstance(value, Identity) else value
+            built, problems, ident = value
+            return pack(built) if isinstance(built, Publication) else built, problems, identity(ident)
+        return identity(value)
 
     return plain
 

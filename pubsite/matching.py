@@ -110,7 +110,8 @@ def own_fields(entry: RawEntry, parents: Mapping[str, RawEntry]) -> dict[str, st
     ``parents`` maps lower-cased keys to entries.
     """
     fields = entry.field_dict
-    parent = parents.get((entry.get("crossref") or "").strip().lower())
+    ref = entry.get("crossref")
+    parent = parents.get(ref.strip().lower()) if ref else None
     if parent is None:
         return fields
     inherited = set(parent.fields)

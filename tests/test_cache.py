@@ -448,3 +448,33 @@ def test_reading_one_store_waits_for_its_own_writer_only(tmp_path: Path, aside_f
     assert quick.read_text() == "done" and not slow.exists()  # the other writer is not waited for
     aside.wait()
     assert slow.read_text() == "done"
+
+
+def test_duplicates_found_from_kept_identities_are_the_ones_found_afresh(
+        write_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubsite import matching
+
+    bib = BIB + """
+@misc{preprint, title = {{GlueFL}: Reconciling Client Sampling}, author = {Shiqi He and Qifan Yan},
+  year = {2022}, eprint = {2212.00001}, archiveprefix = {arXiv}}
+@inproceedings{inproc, title = {Anchor Sampling for Federated Learning}, author = {Feijie Wu and Shiqi He},
+  crossref = {volume}}
+@proceedings{volume, title = {Proceedings of Things}, year = {2022}, doi = {10.1/things}}
+"""
+    root = write_site({"data/publications.bib": bib, "pubsite.toml": CONFIG})
+    monkeypatch.chdir(root)
+    first = render_site(config())
+    assert {p.code for p in first.problems} >= {"PS207"}
+    seen: list[str] = []
+    real = matching.identity
+
+    def counting(fields: Any) -> Any:
+        seen.append(fields.get("title", ""))
+        return real(fields)
+
+    monkeypatch.setattr(matching, "identity", counting)
+    _edit_title(root)
+    again = render_site(config())
+    assert seen == ["A Renamed Paper"]  # every other identity was kept, the crossref's included
+    fresh = render_site(config(cached=False))
+    assert again.text == fresh.text and again.problems == fresh.problems
