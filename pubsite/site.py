@@ -84,12 +84,13 @@ def build_publications(config: Config, progress: Progress | None = None,
     from .building import build_all
 
     built, problems, identities = build_all(config, progress, cache, identify=True)
-    store = cache.entry_store if cache is not None else None
+    if cache is not None and cache.entry_store is not None:
+        # Written aside now, while this process merges, enriches and orders on one core: its
+        # writer is then done before the entries are formatted on both.
+        cache.entry_store.save()
     shown = [pub is not None for _, pub in built]
     pubs, duplicates = merge_duplicates(list(compress(built, shown)), config.merge_preprints,  # type: ignore[arg-type]
                                         identities=list(compress(identities, shown)))  # type: ignore[arg-type]
-    if store is not None:
-        store.save()
     pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
     problems = Silencer(config.ignore, list(map(itemgetter(0), built)))(problems + duplicates + extra_problems)
     return ordered(select(pubs, config), config.venue_rank), problems

@@ -132,3 +132,22 @@ def test_a_spooled_page_is_written_through_a_symlink(tmp_path: Path) -> None:
     assert out.write() is True
     assert link.is_symlink() and real.read_text() == "new"
     assert _temps(tmp_path) == [] and _temps(real.parent) == []
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_a_spooled_page_is_copied_exactly_after_what_the_file_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool) -> None:
+    # The render cache keeps a copy of the page; where the kernel cannot copy into a file
+    # (macOS sends only to sockets), the copy goes through this process.
+    if not kernel_copy:
+        def refuse(*args: object) -> int:
+            raise OSError("not a socket")
+
+        monkeypatch.setattr(os, "sendfile", refuse, raising=False)
+    page = [b"<p>" * 100_000, "pag\u00e9 \U0001f389</p>".encode()] * 7
+    out = SpooledOutput.spool(str(tmp_path / "index.html"), iter(page))
+    with open(tmp_path / "copy", "wb") as handle:
+        handle.write(b"head:")
+        out.copy_into(handle)
+        handle.write(b":tail")
+    assert (tmp_path / "copy").read_bytes() == b"head:" + b"".join(page) + b":tail"
