@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pubsite import bib, latex
-from pubsite.fastlatex import to_text
+from pubsite.fastlatex import MATH_SYMBOLS, TEXT_SYMBOLS, to_text
 
 from .conftest import SHARED
 
@@ -36,7 +36,9 @@ def test_common_accents_and_macros(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    r"$\alpha^2$", r"\unknown{x}", "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\url{a%b}", r"\hbox{x}", r"a\\b", "\\",
+    r"$\mathcal{C}^2$", r"\unknown{x}", r"\cite[p.~3]{a}", r"\cite{a{b}}", r"\cite", r"\!\ne",
+    "\\oé", "\\textendashé", "$\\alphaé$",
+    "50% off", r"{\"o", r"\"o}", "\\o\n\nrn", r"\url{a%b}", r"\hbox{x}", r"a\\b", "\\",
 ])
 def test_anything_else_is_left_to_pylatexenc(text: str) -> None:
     assert to_text(text) is None
@@ -112,7 +114,8 @@ def test_same_output_on_every_pair_of_characters() -> None:
 _PIECES = ["\\", "{", "}", "\\\"", "\\'", "\\c", "\\c ", "\\o", "\\i", "\\ss", "\\emph", "\\em", "\\&",
            "\\ ", "~", "-", "'", "`", "o", "e", " ", "\n", "!", "?", "\\v", "\\^", "\\-", "\\,", "I", "1",
            "\\l", "\\textbf", "\\relax", "x", "\\u", "\\H", "\\=", "\\.", "\\~", "\\AA", "\\/",
-           "\\url", "\\texttt", "\\mbox", "\\text", "\\textsf", "%", "_", "\\_", ":", "/"]
+           "\\url", "\\texttt", "\\mbox", "\\text", "\\textsf", "%", "_", "\\_", ":", "/",
+           "\\cite", "\\cite{a}", "{a, b}", "\\textendash", "\\!", "\\@", "\\dots", "[", "]", "é"]
 
 
 @settings(max_examples=1500, deadline=None)
@@ -131,18 +134,35 @@ def test_same_output_on_generated_strings(pieces: list[str]) -> None:
     ("$x^2$", "x^2"),
     ("$[$in German$]$", "[in German]"),
     ("Extraction of $F₀$ Rules", "Extraction of F₀ Rules"),
+    (r"$\alpha\beta$-nets, $\Pi^P₂$ and 360${}^\circ$", "αβ-nets, Π^P₂ and 360^∘"),
+    (r"U2-B$\prime\prime$ and {SAS$⁺$}", "U2-B'' and SAS⁺"),
+    (r"see~\cite{a, b}. \textquotedblleft why\textquotedblright in v.\! d.\@ x", "see\u00a0<cit.>. “why”in v. d. x"),
 ])
 def test_simple_inline_math(text: str, expected: str) -> None:
     assert to_text(text) == expected == reference(text)
 
 
-@pytest.mark.parametrize("text", ["$ x $", "$$", "$a--b$", "$a^$", "$x {y}$", "$a\nb$", r"$\alpha$", "$}{$"])
+@pytest.mark.parametrize("name", sorted(MATH_SYMBOLS))
+def test_math_symbols_are_pylatexencs(name: str) -> None:
+    for text in (f"$\\{name}$", f"a$\\{name}^2$b", f"$x\\{name}\\{name}-$", f"${{\\{name}}}$"):
+        assert to_text(text) == reference(text), text
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_SYMBOLS))
+def test_text_symbols_are_pylatexencs(name: str) -> None:
+    for text in (f"\\{name}", f"a\\{name} b", f"a\\{name}{{}}b", f"a\\{name}\n b", f"{{\\{name}}}-"):
+        assert to_text(text) == reference(text), text
+
+
+@pytest.mark.parametrize("text", ["$ x $", "$$", "$a--b$", "$a^$", "$x {y}$", "$a\nb$", r"$\mathcal{C}$", "$}{$",
+                                  r"$\alpha x$", r"$\alpha{x}$", r"$\ne$", r"$\alpha\,$", "$\\alpha\nx$", "$x\u2009y$"])
 def test_math_pylatexenc_treats_its_own_way_is_left_to_it(text: str) -> None:
     assert to_text(text) is None
 
 
 _MATH_PIECES = ["x", "A", "1", "^", "_", "{", "}", " ", "*", "/", "(", ")", "-", "²", "[", "]", "+", "=",
-                ",", ".", "<", ">", "!", "?", "|", ":", ";", "é", "₀", "ab", "$", "'", "~", "\\alpha"]
+                ",", ".", "<", ">", "!", "?", "|", ":", ";", "é", "₀", "ab", "$", "'", "~", "\\alpha",
+                "\\beta", "\\prime", "\\mathcal", "\\,", "⁺", "\u00a0", "\n", "\\ne", "\\to"]
 
 
 @settings(max_examples=1500, deadline=None)
