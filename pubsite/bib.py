@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import Problem, PubsiteError
-from .splitter import Block
+from .splitter import Block, LineEntry
 from .repair import repair_block, split_glued_field, stray_key
 
 MONTH_MACROS = {
@@ -228,11 +228,11 @@ def _last_non_space(text: str, end: int) -> int:
     return end - 1
 
 
-def _repair_failed(text: str, block: Block, following: list[Block], path: str,
+def _repair_failed(text: str, block: Block, next_line: int | None, path: str,
                    problems: list[Problem]) -> tuple[list[Block], int | None]:
     """Entries recovered from a block bibtexparser gave up on, and the line of the slip.
 
-    The block's text (up to the next real block) is patched in memory and
+    The block's text (up to the next real block, at 0-based ``next_line``) is patched in memory and
     parsed again on its own; padding with newlines keeps line numbers true.
     """
     from bibtexparser import model
@@ -255,8 +255,8 @@ def _repair_failed(text: str, block: Block, following: list[Block], path: str,
     else:
         slip_line = text.count("\n", 0, slip) + 1
     stop = len(text)
-    if following:
-        found = text.find("@", _line_offset(text, following[0].line, (line_start, start_line)))
+    if next_line is not None:
+        found = text.find("@", _line_offset(text, next_line, (line_start, start_line)))
         stop = found if found >= 0 else stop
     patch = repair_block(text[start:stop], reason, end_index - start)
     if patch is None:
@@ -280,9 +280,9 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
     Blocks come from :func:`pubsite.splitter.split`, which agrees with
     bibtexparser exactly; ``reference=True`` uses bibtexparser alone (for tests).
     """
-    from .splitter import split, split_with_bibtexparser
+    from .splitter import line_block, split_records, split_with_bibtexparser
 
-    blocks = split_with_bibtexparser(text) if reference else split(text)
+    blocks: list[Block | LineEntry] = list(split_with_bibtexparser(text)) if reference else split_records(text)
     problems: list[Problem] = []
     strings: dict[str, str] = {}
     defined: set[str] = set()
@@ -294,6 +294,20 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
     while index < len(blocks):
         block = blocks[index]
         index += 1
+        if type(block) is tuple:
+            # Most entries: read from the splitter's tuple, without a Block (see _plain_line_fields).
+            line = block[0] + 1
+            key = block[1]
+            plain = None if key.lower() in seen else _plain_line_fields(block, strings)
+            if plain is None:
+                block = line_block(block)
+            else:
+                seen[key.lower()] = line
+                fields, crossref = plain
+                if crossref:
+                    referring.append(len(entries))
+                entries.append(_raw_entry(key, block[2].lower(), fields, path, line, block[3]))
+                continue
         line = block.line + 1
         if block.kind == "string":
             if block.key in defined:  # bibtexparser keeps the first definition of a name
@@ -308,7 +322,9 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
         if block.kind == "other":
             continue
         if block.kind == "failed":
-            recovered, slip_line = _repair_failed(text, block, blocks[index:], path, problems)
+            following = blocks[index] if index < len(blocks) else None
+            next_line = None if following is None else following[0] if type(following) is tuple else following.line
+            recovered, slip_line = _repair_failed(text, block, next_line, path, problems)
             if recovered:
                 blocks[index:index] = recovered
                 continue
@@ -333,9 +349,23 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
         fields, crossref = _fields(block, key, strings, path, problems)
         if crossref:
             referring.append(len(entries))
-        entries.append(RawEntry(key=key, type=block.type.lower(), fields=tuple(fields),
-                                path=path, line=line, raw=block.raw))
+        entries.append(_raw_entry(key, block.type.lower(), tuple(fields), path, line, block.raw))
     return _resolve_crossrefs(entries, referring, problems), problems
+
+
+_new = object.__new__
+
+
+def _raw_entry(key: str, type: str, fields: tuple[tuple[str, str], ...], path: str, line: int,
+               raw: str) -> RawEntry:
+    """``RawEntry(key, type, fields, path, line, raw)``, made without its ``__init__``.
+
+    A frozen dataclass sets each attribute through ``object.__setattr__``,
+    a noticeable cost over every entry of a large file; the instance is the same.
+    """
+    entry = _new(RawEntry)
+    entry.__dict__.update(key=key, type=type, fields=fields, path=path, line=line, raw=raw)
+    return entry
 
 
 #: Raw field name -> its lower-cased, interned form, or "" for a name that needs the careful path.
@@ -393,6 +423,53 @@ def _plain_fields(raw_fields: list[tuple[str, str, int]],
     if undefined or len(seen) != len(fields):
         return None
     return fields, "crossref" in seen
+
+
+#: Raw field names of an entry, in order -> (their lower-cased forms, whether "crossref" is one),
+#: or None when one needs the careful path or two are the same once lower-cased.
+_NAME_PLANS: dict[tuple[str, ...], tuple[tuple[str, ...], bool] | None] = {}
+
+
+def _name_plan(raw_names: tuple[str, ...]) -> tuple[tuple[str, ...], bool] | None:
+    """What :data:`_NAME_PLANS` holds for ``raw_names``, remembered: most entries of a file share a few orders."""
+    names = _PLAIN_NAMES
+    lowered = tuple([names.get(raw) or _plain_name(raw) for raw in raw_names])
+    plan = None
+    if "" not in lowered and len(set(lowered)) == len(lowered):
+        plan = lowered, "crossref" in lowered
+    if len(_NAME_PLANS) < 4096:  # as _PLAIN_NAMES: bounded for files of odd names
+        _NAME_PLANS[raw_names] = plan
+    return plan
+
+
+_UNKNOWN = ((), False)
+
+
+def _plain_line_fields(entry: LineEntry,
+                       strings: dict[str, str]) -> tuple[tuple[tuple[str, str], ...], bool] | None:
+    """What :func:`_fields` gives for an entry the splitter left as a tuple, if it has nothing to report.
+
+    :func:`_plain_fields`, with two steps taken once for many fields: the names
+    are judged once per order of names, and a value the splitter found plain
+    is its own plain text (what :func:`expand` gives), so only the others are expanded.
+    Values from that layout have no surrounding space to strip.
+    """
+    raw_names, values, plains = entry[4], entry[5], entry[6]
+    plan = _NAME_PLANS.get(raw_names, _UNKNOWN)
+    if plan is _UNKNOWN:
+        plan = _name_plan(raw_names)
+    if plan is None:
+        return None
+    if None in plains:
+        undefined: list[str] = []
+        try:
+            plains = tuple([expand(value, strings, undefined) if plain is None else plain
+                            for value, plain in zip(values, plains)])
+        except MalformedValue:
+            return None
+        if undefined:
+            return None
+    return tuple(zip(plan[0], plains)), plan[1]  # type: ignore[arg-type]
 
 
 def _fields(entry: Block, key: str, strings: dict[str, str], path: str,

@@ -27,7 +27,7 @@ from itertools import accumulate
 from sys import intern
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "split", "split_with_bibtexparser"]
+__all__ = ["Block", "LineEntry", "line_block", "split", "split_records", "split_with_bibtexparser"]
 
 # bibtexparser logs its own warning for every failed block; callers report them.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -56,9 +56,15 @@ _CLOSE = re.compile(r"\s*\}")
 # previous value's last line.  A scanner reads the fields one after another, in C.
 _NAME = r'[^{}",=\\@\s]+'
 _LINE_HEAD = re.compile(rf"[ \t]*({_NAME}|)[ \t]*")
-#: One field with the comma before it: (name, value).
+# A value that is one brace group or quoted string with no brace, quote or backslash
+# escape of either inside means its own text, so it is also captured bare (its
+# "plain" text, None for any other value); the braced form is told by the opening
+# brace's group.  It reads a subset of what _BRACED and _QUOTED read, with the same
+# end, so no boundary moves.
+_PLAIN = r'(?:(\{)|")((?(3)' + _INNER + r'|[^{}"\\]*(?:\\[^{}"\\][^{}"\\]*)*))(?(3)\}|")'
+#: One field with the comma before it: (name, value, opening brace of a plain value, plain text).
 _LINE_FIELD = re.compile(rf'[ \t]*,[ \t]*\n[ \t]*({_NAME})[ \t]*=[ \t]*'
-                         rf'(\{{[^{{}}\\]*\}}|{_BRACED}|{_QUOTED}|[^{{}}",=\\\s]+)[ \t]*')
+                         rf'({_PLAIN}|{_BRACED}|{_QUOTED}|[^{{}}",=\\\s]+)[ \t]*')
 _LINE_TAIL = re.compile(r"(?:,\s*|\s*)\}")
 _groups = re.Match.groups
 
@@ -87,6 +93,26 @@ class Block:
     message: str = ""
     reason: str = ""
     end_index: int | None = None
+
+
+#: An entry read by :func:`_line_entry`, left as a tuple until someone needs its :class:`Block`
+#: (most never do: see :func:`split_records`): (0-based line, key, type, raw text,
+#: field names, raw values, plain texts), the plain text of a value being None unless it is
+#: one brace group or quoted string with nothing inside to read (see :data:`_PLAIN`).
+LineEntry = tuple[int, str, str, str, tuple[str, ...], tuple[str, ...], tuple[str | None, ...]]
+
+
+def line_block(entry: LineEntry) -> Block:
+    """The :class:`Block` of an entry read by :func:`_line_entry`.
+
+    Each field's ``=`` is on the line after the previous value's last line
+    (the layout has one field per line), so lines follow from the values.
+    """
+    line, key, type_, raw, names, values, _ = entry
+    starts = accumulate([value.count("\n") + 1 for value in values], initial=line + 1)
+    fields = [(intern(name), value, field_line) for name, value, field_line in zip(names, values, starts)]
+    return Block("entry", line, key=key, type=type_, fields=fields, raw=raw,
+                 duplicate_fields=len(set(names)) != len(names))
 
 
 class _Uncertain(Exception):
@@ -198,6 +224,15 @@ def _is_line_start(text: str, pos: int) -> bool:
 
 def split(text: str) -> list[Block]:
     """Blocks of ``text``, identical to :func:`split_with_bibtexparser`, usually much faster."""
+    return [block if type(block) is Block else line_block(block) for block in split_records(text)]
+
+
+def split_records(text: str) -> list[Block | LineEntry]:
+    """What :func:`split` gives, with the entries of the common layout left as :data:`LineEntry` tuples.
+
+    A reader that finds such an entry plain takes what it needs from the tuple;
+    making a :class:`Block` of every entry cost a noticeable part of loading.
+    """
     starts = [m.start() for m in _BLOCK_START.finditer(text)]
     if not starts:
         return []
@@ -237,7 +272,7 @@ def _slow_chunk(text: str, start: int, end: int, lines: _Lines) -> list[Block]:
 
 
 def _fast_chunk(text: str, start: int, end: int, starts: list[int], lines: _Lines,
-                out: list[Block]) -> None:
+                out: list[Block | LineEntry]) -> None:
     """Read every block of one chunk, or raise :class:`_Uncertain`."""
     pos = start
     index = bisect.bisect_left(starts, start)
@@ -283,7 +318,7 @@ def _closing_brace(text: str, pos: int, end: int) -> int:
 
 
 def _string(text: str, at: int, opener: int, end: int, starts: list[int], lines: _Lines,
-            out: list[Block]) -> int:
+            out: list[Block | LineEntry]) -> int:
     eq = _MARK.search(text, opener + 1, end)
     if eq is None or eq.group() != "=" or _has_start(starts, opener + 1, eq.start()):
         raise _Uncertain
@@ -294,12 +329,12 @@ def _string(text: str, at: int, opener: int, end: int, starts: list[int], lines:
 
 
 def _entry(text: str, at: int, word: str, opener: int, end: int, starts: list[int],
-           lines: _Lines, out: list[Block]) -> int:
+           lines: _Lines, out: list[Block | LineEntry]) -> int:
     if not lines.escaped:  # an escaped newline is not a line: see _Lines
-        block = _line_entry(text, at, word, opener, end, lines)
-        if block is not None:
-            out.append(block)
-            return at + len(block.raw)
+        entry = _line_entry(text, at, word, opener, end, lines)
+        if entry is not None:
+            out.append(entry)
+            return at + len(entry[3])
     head = _HEAD.match(text, opener + 1, end)
     if head is None:
         raise _Uncertain
@@ -343,13 +378,12 @@ def _entry(text: str, at: int, word: str, opener: int, end: int, starts: list[in
     return close_end
 
 
-def _line_entry(text: str, at: int, word: str, opener: int, end: int, lines: _Lines) -> Block | None:
+def _line_entry(text: str, at: int, word: str, opener: int, end: int, lines: _Lines) -> LineEntry | None:
     """The entry at ``at`` if it has the one-field-per-line layout (see :data:`_LINE_FIELD`), else None.
 
     It is what the field-by-field loop of :func:`_entry` gives, for far fewer
     Python steps: a scanner matches field after field from where the last one
-    ended, and lines are a running count (a value's own newlines are counted
-    only in the entries that have any).
+    ended, and the fields' lines are left to :func:`line_block`.
     """
     head = _LINE_HEAD.match(text, opener + 1, end)
     assert head is not None  # it can match nothing
@@ -364,16 +398,8 @@ def _line_entry(text: str, at: int, word: str, opener: int, end: int, lines: _Li
     raw = text[at:close_end]
     if '{"' in raw:  # bibtexparser's {"} rule: let the exact field-by-field scan decide
         return None
-    found = list(map(_groups, matches))
-    line = lines.at(at)
-    if text.count("\n", at, last) == len(found):
-        fields = [(intern(name), value, line + number) for number, (name, value) in enumerate(found, 1)]
-    else:
-        starts = accumulate([value.count("\n") + 1 for _, value in found], initial=line + 1)
-        fields = [(intern(name), value, field_line) for (name, value), field_line in zip(found, starts)]
-    duplicate = len({name for name, _, _ in fields}) != len(fields)
-    return Block("entry", line, key=head.group(1), type=word[1:].strip(), fields=fields, raw=raw,
-                 duplicate_fields=duplicate)
+    names, values, _, plains = zip(*map(_groups, matches))
+    return lines.at(at), head.group(1), word[1:].strip(), raw, names, values, plains
 
 
 def _slow_field(text: str, pos: int, end: int, starts: list[int]) -> tuple[int, int]:

@@ -127,8 +127,10 @@ def test_the_line_layout_is_read_in_one_go() -> None:
     """The snippets above prove the fast entry path only if it is taken for them."""
     text = SNIPPETS["line layout multi-line values"]
     opener = text.index("{")
-    block = splitter._line_entry(text, 0, "@misc", opener, len(text), splitter._Lines(text))
-    assert block is not None and block == splitter.split_with_bibtexparser(text)[0]
+    entry = splitter._line_entry(text, 0, "@misc", opener, len(text), splitter._Lines(text))
+    assert entry is not None
+    block = splitter.line_block(entry)
+    assert block == splitter.split_with_bibtexparser(text)[0]
     assert [line for _, _, line in block.fields] == [1, 3, 6]
 
 
