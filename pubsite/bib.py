@@ -182,18 +182,7 @@ def expand(value: str, strings: dict[str, str], undefined: list[str] | None = No
                 end += 1
             if end == pos:
                 raise MalformedValue(f"unexpected '{value[pos]}'")
-            word = value[pos:end]
-            lowered = word.lower()
-            if word.isdigit():
-                parts.append(word)
-            elif lowered in strings:
-                parts.append(strings[lowered])
-            elif lowered in MONTH_MACROS:
-                parts.append(MONTH_MACROS[lowered])
-            else:
-                if undefined is not None:
-                    undefined.append(word)
-                parts.append(word)
+            parts.append(_word(value[pos:end], strings, undefined))
         pos = end
         while pos < length and value[pos].isspace():
             pos += 1
@@ -202,6 +191,20 @@ def expand(value: str, strings: dict[str, str], undefined: list[str] | None = No
                 raise MalformedValue("text after the value (a missing comma?)", at=pos)
             pos += 1
     return "".join(parts)
+
+
+def _word(word: str, strings: dict[str, str], undefined: list[str] | None) -> str:
+    """One bare word of a value: a number, a macro, or (reported) itself."""
+    if word.isdigit():
+        return word
+    lowered = word.lower()
+    if lowered in strings:
+        return strings[lowered]
+    if lowered in MONTH_MACROS:
+        return MONTH_MACROS[lowered]
+    if undefined is not None:
+        undefined.append(word)
+    return word
 
 
 _NEWLINE = re.compile("\n")
@@ -451,10 +454,11 @@ def _plain_line_fields(entry: LineEntry,
 
     :func:`_plain_fields`, with two steps taken once for many fields: the names
     are judged once per order of names, and a value the splitter found plain
-    is its own plain text (what :func:`expand` gives), so only the others are expanded.
+    is its own plain text (what :func:`expand` gives), a one-word value is read as
+    :func:`expand` reads a word, and only the others are expanded.
     Values from that layout have no surrounding space to strip.
     """
-    raw_names, values, plains = entry[4], entry[5], entry[6]
+    raw_names, values, plains, words = entry[4], entry[5], entry[6], entry[7]
     plan = _NAME_PLANS.get(raw_names, _UNKNOWN)
     if plan is _UNKNOWN:
         plan = _name_plan(raw_names)
@@ -463,8 +467,10 @@ def _plain_line_fields(entry: LineEntry,
     if None in plains:
         undefined: list[str] = []
         try:
-            plains = tuple([expand(value, strings, undefined) if plain is None else plain
-                            for value, plain in zip(values, plains)])
+            plains = tuple([plain if plain is not None
+                            else _word(word, strings, undefined) if word is not None
+                            else expand(value, strings, undefined)
+                            for value, plain, word in zip(values, plains, words)])
         except MalformedValue:
             return None
         if undefined:

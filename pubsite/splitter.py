@@ -56,15 +56,20 @@ _CLOSE = re.compile(r"\s*\}")
 # previous value's last line.  A scanner reads the fields one after another, in C.
 _NAME = r'[^{}",=\\@\s]+'
 _LINE_HEAD = re.compile(rf"[ \t]*({_NAME}|)[ \t]*")
-# A value that is one brace group or quoted string with no brace, quote or backslash
-# escape of either inside means its own text, so it is also captured bare (its
-# "plain" text, None for any other value); the braced form is told by the opening
-# brace's group.  It reads a subset of what _BRACED and _QUOTED read, with the same
-# end, so no boundary moves.
-_PLAIN = r'(?:(\{)|")((?(3)' + _INNER + r'|[^{}"\\]*(?:\\[^{}"\\][^{}"\\]*)*))(?(3)\}|")'
-#: One field with the comma before it: (name, value, opening brace of a plain value, plain text).
+# Every brace group _BRACED reads means its own text, and so does a quoted string
+# with balanced braces (two levels at most) and no quote, brace or backslash escaped
+# inside: the text between the delimiters is captured as the value's "plain" text
+# (None for any other value), the braced form told by the opening brace's group.
+# A bare value that is one word (no "#") is captured too: it is a number or a macro.
+# Each reads a subset of what _BRACED, _QUOTED or the bare form read, with the same
+# end (a word is never followed by more bare text), so no boundary moves.
+_QUOTED_INNER = r'[^{}"\\]*(?:\\[^{}"\\][^{}"\\]*)*'
+_PLAIN = (rf'(?:(\{{)|")((?(3){_INNER}(?:\{{{_INNER}\}}{_INNER})*'
+          rf'|{_QUOTED_INNER}(?:\{{{_QUOTED_INNER}\}}{_QUOTED_INNER})*))(?(3)\}}|")')
+_WORD = r'([^{}",=\\\s#]+)(?![^{}",=\\\s])'
+#: One field with the comma before it: (name, value, opening brace of a plain value, plain text, word).
 _LINE_FIELD = re.compile(rf'[ \t]*,[ \t]*\n[ \t]*({_NAME})[ \t]*=[ \t]*'
-                         rf'({_PLAIN}|{_BRACED}|{_QUOTED}|[^{{}}",=\\\s]+)[ \t]*')
+                         rf'({_PLAIN}|{_WORD}|{_QUOTED}|[^{{}}",=\\\s]+)[ \t]*')
 _LINE_TAIL = re.compile(r"(?:,\s*|\s*)\}")
 _groups = re.Match.groups
 
@@ -97,9 +102,11 @@ class Block:
 
 #: An entry read by :func:`_line_entry`, left as a tuple until someone needs its :class:`Block`
 #: (most never do: see :func:`split_records`): (0-based line, key, type, raw text,
-#: field names, raw values, plain texts), the plain text of a value being None unless it is
-#: one brace group or quoted string with nothing inside to read (see :data:`_PLAIN`).
-LineEntry = tuple[int, str, str, str, tuple[str, ...], tuple[str, ...], tuple[str | None, ...]]
+#: field names, raw values, plain texts, words), the plain text of a value being None unless it
+#: is a brace group or quoted string with nothing inside to read, its word None unless it is one
+#: bare word (see :data:`_PLAIN`).
+LineEntry = tuple[int, str, str, str, tuple[str, ...], tuple[str, ...], tuple[str | None, ...],
+                  tuple[str | None, ...]]
 
 
 def line_block(entry: LineEntry) -> Block:
@@ -108,7 +115,7 @@ def line_block(entry: LineEntry) -> Block:
     Each field's ``=`` is on the line after the previous value's last line
     (the layout has one field per line), so lines follow from the values.
     """
-    line, key, type_, raw, names, values, _ = entry
+    line, key, type_, raw, names, values = entry[:6]
     starts = accumulate([value.count("\n") + 1 for value in values], initial=line + 1)
     fields = [(intern(name), value, field_line) for name, value, field_line in zip(names, values, starts)]
     return Block("entry", line, key=key, type=type_, fields=fields, raw=raw,
@@ -398,8 +405,8 @@ def _line_entry(text: str, at: int, word: str, opener: int, end: int, lines: _Li
     raw = text[at:close_end]
     if '{"' in raw:  # bibtexparser's {"} rule: let the exact field-by-field scan decide
         return None
-    names, values, _, plains = zip(*map(_groups, matches))
-    return lines.at(at), head.group(1), word[1:].strip(), raw, names, values, plains
+    names, values, _, plains, words = zip(*map(_groups, matches))
+    return lines.at(at), head.group(1), word[1:].strip(), raw, names, values, plains, words
 
 
 def _slow_field(text: str, pos: int, end: int, starts: list[int]) -> tuple[int, int]:

@@ -50,10 +50,11 @@ def _plain_texts_hold(text: str) -> int:
     count = 0
     for record in splitter.split_records(text):
         if type(record) is tuple:
-            for value, plain in zip(record[5], record[6]):
+            for value, plain, word in zip(record[5], record[6], record[7]):
                 if plain is not None:
                     assert plain == bib.expand(value, {}), value
                     count += 1
+                assert word is None or word == value and "#" not in word
     return count
 
 
@@ -72,7 +73,8 @@ def test_corpora_read_the_same_from_tuples_and_blocks(name: str) -> None:
 _NAMES = ["title", "Title", "crossref", "note", "year", "x", "t@x"]
 _VALUES = ["{A}", "{A {B} C}", '"q"', '"a {"} b"', "2020", "jan", "x", "undefined", "{x\ny}", '"x\ny"',
            '{\\"o}', '"\\\\"', "{a\\}b}", "x # {y}", "{A} z", "{}", '""', '"a \\& b"', "{a \\& b}",
-           '{a "q" b}', '"a\\"b"', '"a\\x"', "{a\\\\}", '"a \\{ b"', "\u0663", "{\u00a0}", "\u00a0x", "{z}"]
+           '{a "q" b}', '"a\\"b"', '"a\\x"', "{a\\\\}", '"a \\{ b"', "\u0663", "{\u00a0}", "\u00a0x", "{z}",
+           '"a}{"', '"a{b"', '"a {b} c"', '"a {b {c}} d"', "a#b", "x#y", "{a {b {c}}}", "{a {\\\"o} b}"]
 _JOINS = [",\n  ", ",\n", ", ", ",\n\n "]
 _ENDS = ["\n}", ",\n}", "}", "\n"]
 _PIECES = ["{", "}", '"', "\\", "a", " ", "#", "jan", "x", "2020", '{"}', "\n", "{A}", '"q"', "\\&", "\u00a0"]
