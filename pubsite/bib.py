@@ -301,11 +301,12 @@ def parse_text(text: str, path: str, *, reference: bool = False) -> tuple[list[R
             # Most entries: read from the splitter's tuple, without a Block (see _plain_line_fields).
             line = block[0] + 1
             key = block[1]
-            plain = None if key.lower() in seen else _plain_line_fields(block, strings)
+            lowered = key.lower()
+            plain = None if lowered in seen else _plain_line_fields(block, strings)
             if plain is None:
                 block = line_block(block)
             else:
-                seen[key.lower()] = line
+                seen[lowered] = line
                 fields, crossref = plain
                 if crossref:
                     referring.append(len(entries))
@@ -577,8 +578,8 @@ def _resolve_crossrefs(entries: list[RawEntry], referring: list[int],
             if target not in have and name != "crossref":
                 extra.append((target, value))
                 have.add(target)
-        out[index] = RawEntry(entry.key, entry.type, entry.fields + tuple(extra),
-                              entry.path, entry.line, entry.raw)
+        out[index] = _raw_entry(entry.key, entry.type, entry.fields + tuple(extra),
+                                entry.path, entry.line, entry.raw)
     return out
 
 
@@ -592,6 +593,12 @@ def load(paths: Iterable[str]) -> tuple[list[RawEntry], list[Problem]]:
         problems.extend(read_problems)
         file_entries, file_problems = parse_text(text, path)
         problems.extend(file_problems)
+        if not entries:
+            # parse_text already skipped repeated keys within a file: only later files need the check.
+            entries.extend(file_entries)
+            continue
+        if not seen:
+            seen = {entry.key.lower(): entry for entry in entries}
         for entry in file_entries:
             first = seen.get(entry.key.lower())
             if first is not None:

@@ -204,6 +204,19 @@ def test_keys_unique_across_files(tmp_path: Path) -> None:
     assert "a.bib:1" in problems[0].message
 
 
+def test_keys_unique_across_files_after_an_empty_one(tmp_path: Path) -> None:
+    """The first file with entries is taken whole; later ones are checked against all before them."""
+    texts = {"a.bib": "% nothing yet\n", "b.bib": "@misc{k1, title={A}}\n@misc{K1, title={dup}}\n",
+             "c.bib": "@misc{K1, title={B}}\n@misc{k2, title={C}}\n", "d.bib": "@misc{k2, title={D}}\n"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    entries, problems = bib.load([str(tmp_path / name) for name in texts])
+    assert [(e.key, e.get("title")) for e in entries] == [("k1", "A"), ("k2", "C")]
+    assert [(Path(p.path).name, p.line, p.code) for p in problems] == [
+        ("b.bib", 2, "PS102"), ("c.bib", 1, "PS102"), ("d.bib", 1, "PS102")]
+    assert "b.bib:1" in problems[1].message and "c.bib:2" in problems[2].message
+
+
 def test_comments_and_preamble_are_ignored() -> None:
     entries, problems = parse("% a comment\n@comment{x}\n@preamble{\"\\newcommand\"}\n@misc{m, title={T}}\n")
     assert [e.key for e in entries] == ["m"] and problems == []
