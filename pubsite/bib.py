@@ -368,7 +368,11 @@ def _raw_entry(key: str, type: str, fields: tuple[tuple[str, str], ...], path: s
     a noticeable cost over every entry of a large file; the instance is the same.
     """
     entry = _new(RawEntry)
-    entry.__dict__.update(key=key, type=type, fields=fields, path=path, line=line, raw=raw)
+    # One key at a time: an empty instance dict updated from a dict (keywords are one) copies
+    # that dict's table, and every entry would keep its own copy of the field names.
+    attributes = entry.__dict__
+    attributes["key"], attributes["type"], attributes["fields"] = key, type, fields
+    attributes["path"], attributes["line"], attributes["raw"] = path, line, raw
     return entry
 
 

@@ -118,6 +118,6 @@ def changed(pub: Publication, changes: Mapping[str, object]) -> Publication:
     """
     copy = object.__new__(type(pub))
     attributes = copy.__dict__
-    attributes.update(pub.__dict__)
+    attributes.update(pub.__dict__.items())  # pairs: see publications._new_publication
     attributes.update(changes)
     return copy

@@ -47,7 +47,10 @@ def _new_publication(**values: object) -> Publication:
     ``values`` names every field in order).
     """
     publication = _new(Publication)
-    publication.__dict__.update(values)
+    # Pairs, not the dict itself: updating an empty instance dict from a dict copies that
+    # dict's own table, and every instance would keep a private copy of the field names
+    # (600 bytes more each; 9 MB over large.bib) instead of sharing its class's.
+    publication.__dict__.update(values.items())
     return publication
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from pubsite.publications import parse_month, parse_year
@@ -75,3 +77,26 @@ def test_publications_are_made_as_their_constructor_makes_them() -> None:
         made = Publication(**pub.__dict__)
         assert made == pub and made.__dict__ == pub.__dict__ and hash(made) == hash(pub)
     assert built > 10000
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="instance dicts' layout is CPython's")
+def test_objects_made_without_init_share_their_class_field_names() -> None:
+    # Updating an empty instance dict from a dict copies that dict's table: each of a large
+    # bibliography's objects then kept its own copy of the field names (over 10 MB in all).
+    from pubsite.bib import RawEntry, _raw_entry
+    from pubsite.extras import changed
+    from pubsite.model import Links
+    from pubsite.model import Publication
+    from pubsite.publications import _new_publication
+
+    values = dict(key="k", type="misc", title="T", authors=(), year=2020, month=None, venue=None,
+                  venue_short=None, status="published", links=Links())
+    made = Publication(**values)
+    fast = _new_publication(**made.__dict__)
+    assert fast == made
+    slack = 64  # a materialised dict may be a little larger than inline values; a private table is 500+
+    assert sys.getsizeof(fast.__dict__) <= sys.getsizeof(Publication(**values).__dict__) + slack
+    assert sys.getsizeof(changed(made, {"title": "U"}).__dict__) <= sys.getsizeof(made.__dict__) + slack
+    entry = _raw_entry("k", "misc", (("title", "T"),), "a.bib", 1, "@misc{k}")
+    assert entry == RawEntry("k", "misc", (("title", "T"),), "a.bib", 1, "@misc{k}")
+    assert sys.getsizeof(entry.__dict__) <= sys.getsizeof(RawEntry("k", "misc", (), "a.bib", 1).__dict__) + slack
