@@ -46,7 +46,8 @@ def measure(corpus: str, profile: bool) -> float:
     gc.freeze()
     owners = Owners.from_names(config.owner)
     options = {"aliases": config.venue_aliases, "venue_names": config.venue_names,
-               "file_base": config.file_base, "marks": config.marks}
+               "file_base": config.file_base, "marks": config.marks,
+               "preview_base": config.preview_base}
     parents = {entry.key.lower(): entry for entry in entries}
 
     def build_every() -> None:

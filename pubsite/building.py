@@ -51,7 +51,8 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
     gc.freeze()
     owners = Owners.from_names(config.owner)
     options = {"aliases": config.venue_aliases, "venue_names": config.venue_names,
-               "file_base": config.file_base, "marks": config.marks}
+               "file_base": config.file_base, "marks": config.marks,
+               "preview_base": config.preview_base}
     store = None
     if cache is not None:
         from .cache import settings_digest

@@ -20,7 +20,6 @@ from urllib.parse import unquote
 from .bib import RawEntry
 from .config import Config
 from .errors import Problem, ProblemCounts
-from .extras import enrich
 from .latexlint import trouble
 from .links import arxiv_id
 from .matching import entry_identities, find_duplicates
@@ -72,10 +71,6 @@ def check_site(config: Config) -> CheckReport:
         unparseable news YAML); the CLI turns that into exit 2.
     """
     built, problems = build_entries(config)
-    # What a render adds to the built entries (preview URLs...) is checked the same way.
-    _, extra_problems = enrich([pub for _, pub in built if pub is not None], coauthors=config.coauthors,
-                               preview_base=config.preview_base)
-    problems.extend(extra_problems)
     news, news_problems = load_all_news(config)
     problems.extend(news_problems)
     silencer = Silencer(config.ignore, [entry for entry, _ in built])

@@ -1,19 +1,17 @@
-"""Per-entry extras that depend on the site's config: co-author homepages, thumbnails, keywords.
+"""Per-entry extras beyond the bibliography's own fields: co-author homepages, thumbnails, keywords.
 
-They are applied to built publications rather than inside the BibTeX-to-model
-step, because they come from the site's settings (a table of homepages, where
-preview images live), not from the entry alone; every output format then reads
-the same enriched model.
+Co-author homepages come from the site's table of them and are applied to
+built publications (every output format then reads the same enriched model);
+thumbnails and keywords come from the entry's own fields, read where the
+entry is built (see :func:`from_fields`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from operator import itemgetter
 from typing import Iterable, Mapping
 
-from .errors import Problem
 from .latex import decode
 from .links import safe_url
 from .model import Author, Publication
@@ -21,9 +19,6 @@ from .names import Owners, fold, split_name
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;]")
 
-#: The fields :func:`enrich` reads; most entries have none of them.
-_READ = frozenset({"preview", "keywords", "keyword"})
-_NAME = itemgetter(0)
 
 
 def _squashed(text: str) -> str:
@@ -66,44 +61,33 @@ def keywords_of(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words if w))
 
 
-def enrich(pubs: Iterable[Publication], *, coauthors: Iterable[tuple[str, str]] = (),
-           preview_base: str = "") -> tuple[list[Publication], list[Problem]]:
-    """Publications with co-author links, preview URL and keywords filled in, plus problems found."""
+def enrich(pubs: Iterable[Publication], *, coauthors: Iterable[tuple[str, str]] = ()) -> list[Publication]:
+    """Publications with the configured co-authors' homepages linked."""
     homepages = Coauthors(coauthors)
+    if not homepages:
+        return list(pubs)
     out: list[Publication] = []
-    problems: list[Problem] = []
     for pub in pubs:
-        changes: dict[str, object] = {}
-        if homepages:
-            authors = tuple(a if a.owner or (url := homepages.url_of(a)) is None else replace(a, url=url)
-                            for a in pub.authors)
-            if authors != pub.authors:
-                changes["authors"] = authors
-        if not _READ.isdisjoint(map(_NAME, pub.fields)):  # checking names costs a third of a dict
-            problem = _from_fields(pub, dict(pub.fields), preview_base, changes)
-            if problem is not None:
-                problems.append(problem)
-        out.append(changed(pub, changes) if changes else pub)
-    return out, problems
+        authors = tuple(a if a.owner or (url := homepages.url_of(a)) is None else replace(a, url=url)
+                        for a in pub.authors)
+        out.append(changed(pub, {"authors": authors}) if authors != pub.authors else pub)
+    return out
 
 
-def _from_fields(pub: Publication, fields: Mapping[str, str], preview_base: str,
-                 changes: dict[str, object]) -> Problem | None:
-    """Adds the preview URL and keywords of the entry's ``fields`` to ``changes``; a bad preview's problem."""
-    problem = None
+def from_fields(fields: Mapping[str, str], preview_base: str) -> tuple[str | None, tuple[str, ...], str | None]:
+    """The preview URL and keywords an entry's fields give, and a preview that is no usable URL.
+
+    Read where the entry is built (the preview's folder is a build setting,
+    as the folder of bare file links is), so that an entry kept in the render
+    cache keeps them too.
+    """
     preview = fields.get("preview")
+    url = bad = None
     if preview and preview.strip():
         url = safe_url(preview, preview_base)
         if url is None:
-            problem = Problem(pub.path, pub.line, "warning", "PS301",
-                              f"entry '{pub.key}': preview '{preview.strip()}' is not an http(s) "
-                              "or site-relative URL; it is not shown")
-        else:
-            changes["preview"] = url
-    keywords = keywords_of(fields.get("keywords") or fields.get("keyword"))
-    if keywords:
-        changes["keywords"] = keywords
-    return problem
+            bad = preview.strip()
+    return url, keywords_of(fields.get("keywords") or fields.get("keyword")), bad
 
 
 def changed(pub: Publication, changes: Mapping[str, object]) -> Publication:

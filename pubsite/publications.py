@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Mapping
 
 from .bib import MONTH_MACROS, RawEntry
 from .errors import Problem
+from .extras import from_fields
 from .latex import decode
 from .links import links_of
 from .model import Publication, Status
@@ -119,7 +120,7 @@ def _legend(fields: Mapping[str, str], configured: Iterable[tuple[str, str]]) ->
 
 
 def build(entry: RawEntry, owners: Owners, *, aliases: Mapping[str, str],
-          venue_names: Mapping[str, str], file_base: str,
+          venue_names: Mapping[str, str], file_base: str, preview_base: str = "",
           marks: Iterable[tuple[str, str]] = ()) -> tuple[Publication | None, list[Problem]]:
     """One publication (or None when there is nothing to show) and its problems."""
     problems: list[Problem] = []
@@ -156,6 +157,11 @@ def build(entry: RawEntry, owners: Owners, *, aliases: Mapping[str, str],
         venue_line = f"arXiv preprint arXiv:{arxiv}"
     else:
         venue_line = display(venue, year, year_text if status != "to-appear" else None)
+    preview, keywords = None, ()
+    if "keywords" in fields or "preview" in fields or "keyword" in fields:  # most entries have none
+        preview, keywords, bad = from_fields(fields, preview_base)
+        if bad is not None:
+            warn(f"preview '{bad}' is not an http(s) or site-relative URL; it is not shown", "PS301")
     award = fields.get("award_name") or fields.get("award")
     if award and award.strip().lower() in _TRUE:
         award = "Award"
@@ -178,8 +184,8 @@ def build(entry: RawEntry, owners: Owners, *, aliases: Mapping[str, str],
         note=decode(fields["note"]) if fields.get("note") else None,
         venue_line=venue_line,
         mark_legend=_legend(fields, marks),
-        preview=None,
-        keywords=(),
+        preview=preview,
+        keywords=keywords,
         path=entry.path,
         line=entry.line,
         fields=entry.fields,

@@ -91,8 +91,8 @@ def build_publications(config: Config, progress: Progress | None = None,
     shown = [pub is not None for _, pub in built]
     pubs, duplicates = merge_duplicates(list(compress(built, shown)), config.merge_preprints,  # type: ignore[arg-type]
                                         identities=list(compress(identities, shown)))  # type: ignore[arg-type]
-    pubs, extra_problems = enrich(pubs, coauthors=config.coauthors, preview_base=config.preview_base)
-    problems = Silencer(config.ignore, list(map(itemgetter(0), built)))(problems + duplicates + extra_problems)
+    pubs = enrich(pubs, coauthors=config.coauthors)
+    problems = Silencer(config.ignore, list(map(itemgetter(0), built)))(problems + duplicates)
     return ordered(select(pubs, config), config.venue_rank), problems
 
 

@@ -478,3 +478,29 @@ def test_duplicates_found_from_kept_identities_are_the_ones_found_afresh(
     assert seen == ["A Renamed Paper"]  # every other identity was kept, the crossref's included
     fresh = render_site(config(cached=False))
     assert again.text == fresh.text and again.problems == fresh.problems
+
+
+def test_a_new_preview_folder_rebuilds_entries_with_a_preview(write_site: Callable[..., Path],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Thumbnails are read where entries are built, so the folder they live in is a build setting.
+    bib = BIB.replace("year={2021}", "year={2021}, preview={third.png}")
+    root = write_site({"data/publications.bib": bib, "pubsite.toml": CONFIG + 'preview_base = "/a/"\n'})
+    monkeypatch.chdir(root)
+    assert 'src="/a/third.png"' in render(show_preview=True)
+    (root / "pubsite.toml").write_text(CONFIG + 'preview_base = "/b/"\n')
+    assert 'src="/b/third.png"' in render(show_preview=True)
+
+
+def test_render_and_check_report_a_bad_preview_alike(write_site: Callable[..., Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubsite.check import check_site
+
+    bib = BIB + """
+@misc{preprint, title = {{GlueFL}: Reconciling Client Sampling}, author = {Shiqi He and Qifan Yan},
+  year = {2022}, eprint = {2212.00001}, archiveprefix = {arXiv}, preview = {javascript:alert(1)}}
+"""
+    root = write_site({"data/publications.bib": bib, "pubsite.toml": CONFIG})
+    monkeypatch.chdir(root)
+    rendered = [p for p in render_site(config()).problems if p.code == "PS301"]
+    assert len(rendered) == 1 and "preprint" in rendered[0].message  # merged into its published version
+    assert rendered == [p for p in check_site(config()).problems if p.code == "PS301"]
