@@ -95,9 +95,26 @@ def test_plain_name_lists_are_what_strip_marks_gives(words: list[str]) -> None:
     assert _names(text) == strip_marks(text)
 
 
+#: Accents, protected letters and near misses of both, glued to their neighbours or not: the pieces
+#: an accented list is made of, and those that would spell "others" or "\\dots" once braces go.
+_GLUED = _PIECES + ["\\'e", "{\\'e}", "\\'{e}", "{\\'{\\i}}", "\\\"o", "\\~{n}", "\\~n", "\\~{d}", "\\.{l}",
+                    "\\~T", "\\c{c}", "\\c c", "\\d{o}", "\\v{s}", "{\\ss}", "{\\o}", "\\o", "{\\ldots}", "\\l",
+                    "{D}", "{o}", "{O}", "{others}", "thers", "o{t}hers", "ots", "dots", "{de Barbaro}", "{A and B}",
+                    "{-}", "{", "{}", "\\^{}", "\\^{o}", "\\={a}", "{\\i}", "\\i", "\\\\", "\\S", "\\dag", "{*}"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_GLUED), st.sampled_from(["", " "])), max_size=12))
+def test_accented_name_lists_are_what_strip_marks_gives(pieces: list[tuple[str, str]]) -> None:
+    text = " ".join("".join(piece + glue for piece, glue in pieces).split())
+    assert _names(text) == strip_marks(text)
+
+
 @pytest.mark.parametrize("text", ["Wu, Feijie and He, Shiqi and others", "A and others", "others",
                                   "Otto Ed and E. T. Al", "A and and B", "and A", "A AND B", "A, and B,",
-                                  "A and \u2026", "A and . . .", "A -- B and C", "Ann Now{\\'e}", ""])
+                                  "A and \u2026", "A and . . .", "A -- B and C", "Ann Now{\\'e}", "",
+                                  "J{\\\"o}rg Hoffmann and {D}e Cat", "A and {others}", "A and o{t}hers",
+                                  "A and \\~{d}ots", "A and \\d{o}ts", "{Kleine B{\\\"u}ning}, Hans and Sim{\\~a}o",
+                                  "{Barnes and Noble} and others", "Piotr Rafa\\l Gzubicki"])
 def test_plain_name_lists_on_edges(text: str) -> None:
     assert _names(text) == strip_marks(text)
 
