@@ -34,19 +34,33 @@ from .model import Author, Publication
 from .render import STATUS_LABELS, _clean, _printable, badge_style
 
 
+def _replace_escape(value: str) -> str:
+    """The replacements ``markupsafe.escape`` makes, for a markupsafe without its string-only escape."""
+    return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+try:
+    #: ``markupsafe.escape`` of a plain string without the ``Markup`` around its result: the same C
+    #: loop, one pass over the text instead of five ``replace`` calls, and the string itself back when
+    #: nothing needs escaping.  Private to markupsafe (3.0 on), hence the stand-in.
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe before 3.0, or without its C extension
+    _escape_str = _replace_escape
+
+
 def _text(value: Any) -> str:
     """``{{ value }}`` as the template environment prints it: finalized, then escaped, as a plain ``str``.
 
-    A plain string is escaped here with the replacements ``markupsafe.escape``
-    makes (the tests that compare entries with the macro's hold the two equal):
-    its ``Markup`` result costs twice as much, and added to a ``str`` it would
-    escape the ``str``.  Nearly every value passes ``isprintable``, which clears
-    it of the code points HTML forbids without a call (see :func:`pubsite.render._clean`).
+    A plain string is escaped as ``markupsafe.escape`` escapes it (the tests
+    that compare entries with the macro's hold the two equal): its ``Markup``
+    result costs twice as much, and added to a ``str`` it would escape the
+    ``str``.  Nearly every value passes ``isprintable``, which clears it of
+    the code points HTML forbids without a call (see :func:`pubsite.render._clean`).
     """
     if type(value) is not str:
         return str(escape(_printable(value)))
-    return ((value if value.isprintable() else _clean(value)).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-            .replace("'", "&#39;").replace('"', "&#34;"))
+    return _escape_str(value if value.isprintable() else _clean(value))
 
 
 def _author(author: Author) -> str:

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from pubsite.bibtex import _names
 from pubsite.config import Config
+from pubsite.entryhtml import _escape_str, _replace_escape
 from pubsite.jsonld import article, article_json
 from pubsite.model import Publication
 from pubsite.names import strip_marks
@@ -133,3 +135,16 @@ def test_plain_name_lists_of_the_exporter_entries() -> None:
 def test_plain_name_lists_of_the_corpora(corpus: list[Publication]) -> None:
     fields = _name_fields(corpus)
     assert [text for text in fields if _names(text) != strip_marks(text)] == []
+
+
+# -- escaping of entry values ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "plain", "a & b", "<script>", "'single' \"double\"", "&amp;", "é & ü <\u2028>",
+                                  "\U0001f600 > x", "&&<<>>''\"\""])
+def test_string_escape_is_markupsafes(text: str) -> None:
+    assert _escape_str(text) == _replace_escape(text) == str(escape(text))
+
+
+@given(st.text())
+def test_string_escape_is_markupsafes_on_any_text(text: str) -> None:
+    assert _escape_str(text) == _replace_escape(text) == str(escape(text))
