@@ -23,6 +23,7 @@ the macro's, with the whitespace ``trim_blocks``/``lstrip_blocks`` leave.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, Callable
 
 from markupsafe import escape
@@ -80,8 +81,37 @@ def _author(author: Author) -> str:
     return html + ("</em>" if author.owner else "</span>")
 
 
+#: What an author with no mark, link or owner flag has in those fields.
+_PLAIN = (False, False, (), None)
+_flags = attrgetter("owner", "equal", "marks", "url")
+_name = attrgetter("name")
+#: Stands between names while they are cleaned and escaped together; a list with a name holding it
+#: takes the general path.  Neither cleaning nor escaping touches it, and both act character by
+#: character, so the joined names come out as each name would, with the stand-in between them.
+_GAP = "|"
+_PLAIN_GAP = '</span>, <span class="pubsite-author">'
+
+
 def _authors(pub: Publication, max_authors: int) -> str:
-    """The ``<br><span class="pubsite-authors">`` line, folded runs and "et al." included."""
+    """The ``<br><span class="pubsite-authors">`` line, folded runs and "et al." included.
+
+    Nearly every list is shown whole and names no owner, co-author page or
+    mark: its names are then cleaned and escaped as one text, which costs
+    less than a call per name (a test holds this equal to the general path).
+    """
+    authors = pub.authors
+    if authors and (max_authors <= 0 or len(authors) <= max_authors) and all(map(_PLAIN.__eq__, map(_flags, authors))):
+        joined = _GAP.join(map(_name, authors))
+        if joined.count(_GAP) == len(authors) - 1:
+            return ('<br><span class="pubsite-authors"><span class="pubsite-author">'
+                    + _text(joined).replace(_GAP, _PLAIN_GAP)
+                    + ('</span>, <span class="pubsite-etal">et al.</span></span>\n' if pub.et_al
+                       else "</span></span>\n"))
+    return _general_authors(pub, max_authors)
+
+
+def _general_authors(pub: Publication, max_authors: int) -> str:
+    """:func:`_authors` for any list, a name at a time."""
     parts = ['<br><span class="pubsite-authors">']
     runs = author_runs(pub.authors, max_authors)
     for number, run in enumerate(runs):

@@ -21,9 +21,9 @@ from markupsafe import escape
 
 from pubsite.bibtex import _names
 from pubsite.config import Config
-from pubsite.entryhtml import _escape_str, _replace_escape
+from pubsite.entryhtml import _authors, _escape_str, _general_authors, _replace_escape
 from pubsite.jsonld import article, article_json
-from pubsite.model import Publication
+from pubsite.model import Author, Links, Publication
 from pubsite.names import strip_marks
 from pubsite.render import _NOT_IN_HTML, _clean, _forbidden
 from pubsite.site import build_publications
@@ -148,3 +148,28 @@ def test_string_escape_is_markupsafes(text: str) -> None:
 @given(st.text())
 def test_string_escape_is_markupsafes_on_any_text(text: str) -> None:
     assert _escape_str(text) == _replace_escape(text) == str(escape(text))
+
+
+# -- author lines of entries ------------------------------------------------------------------------
+
+_LIMITS = (0, 1, 3, 10)
+_ODD_NAMES = ["A|B", "|", "C & D", "<E>", "'F' \"G\"", "H\x0bI", "\x7f", "J\u00a0K", "", "L\nM", "\ufdd0N"]
+
+
+def _author_differences(pubs: list[Publication]) -> list[str]:
+    return [pub.key for limit in _LIMITS for pub in pubs
+            if _authors(pub, limit) != _general_authors(pub, limit)]
+
+
+def test_author_lines_are_the_general_ones_on_hand_made_and_exporter_entries() -> None:
+    pubs = HAND_MADE + _exporter_pubs()
+    odd = [Publication(f"k{i}", "misc", "T", tuple(Author(n, "", n) for n in names), 2020, None, None, None,
+                       "published", Links(), et_al=et_al)
+           for i, (names, et_al) in enumerate([(_ODD_NAMES, False), (_ODD_NAMES[:2], True), (["x|y|z"], True),
+                                               (["A", "B|"], False), ([], True), (["Solo"], False)])]
+    assert _author_differences(pubs + odd) == []
+
+
+@pytest.mark.slow
+def test_author_lines_are_the_general_ones_on_the_corpora(corpus: list[Publication]) -> None:
+    assert _author_differences(corpus) == []
