@@ -38,15 +38,18 @@ _MACRO_OF_MONTH = dict(enumerate(MONTH_MACROS, 1))
 
 
 _BRACE = re.compile(r"[{}]")
+#: Text whose braces all pair up, three levels deep at most.
+_NESTED = re.compile(r"[^{}]*(?:\{[^{}]*(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}[^{}]*)*\}[^{}]*)*")
 
 
 def _balanced(value: str) -> str:
     """Drop unmatched braces, counted as BibTeX counts them, so the block always parses.
 
     Only the braces are visited (a regex jumps between them): every field of
-    every entry on the page passes through here.
+    every entry on the page passes through here.  Most braced values nest
+    no deeper than three levels and are matched whole by one regex first.
     """
-    if "{" not in value and "}" not in value:
+    if "{" not in value and "}" not in value or _NESTED.fullmatch(value) is not None:
         return value
     opened: list[int] = []
     unmatched: list[int] = []

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from pubsite.bibtex import _names
+from pubsite.bibtex import _balanced, _names
 from pubsite.config import Config
 from pubsite.entryhtml import _authors, _escape_str, _general_authors, _replace_escape
 from pubsite.jsonld import article, article_json
@@ -173,3 +173,38 @@ def test_author_lines_are_the_general_ones_on_hand_made_and_exporter_entries() -
 @pytest.mark.slow
 def test_author_lines_are_the_general_ones_on_the_corpora(corpus: list[Publication]) -> None:
     assert _author_differences(corpus) == []
+
+
+# -- braces of the BibTeX copy ----------------------------------------------------------------------
+
+def _balanced_by_count(value: str) -> str:
+    """:func:`pubsite.bibtex._balanced` brace by brace, without the regex that accepts paired text whole."""
+    opened: list[int] = []
+    unmatched: list[int] = []
+    for index, char in enumerate(value):
+        if char == "{":
+            opened.append(index)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                unmatched.append(index)
+    drop = set(unmatched + opened)
+    return "".join(char for index, char in enumerate(value) if index not in drop)
+
+
+@given(st.text(alphabet="{}a \\", max_size=20))
+def test_balanced_braces_are_counted_ones(value: str) -> None:
+    assert _balanced(value) == _balanced_by_count(value)
+
+
+@pytest.mark.parametrize("value", ["", "a", "{a}", "}{", "{{{{a}}}}", "{{{a}}}", "{a}}", "{{a}", "x{y{z}w}v",
+                                   "{a}{b}{", "\\{a}"])
+def test_balanced_braces_on_edges(value: str) -> None:
+    assert _balanced(value) == _balanced_by_count(value)
+
+
+@pytest.mark.slow
+def test_balanced_braces_of_the_corpora(corpus: list[Publication]) -> None:
+    values = [value for pub in corpus for _, value in pub.fields]
+    assert [value for value in values if _balanced(value) != _balanced_by_count(value)] == []
