@@ -20,21 +20,17 @@ keeps a busy machine from favouring one side.
 
 from __future__ import annotations
 
-import argparse
 import gc
-import os
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Callable
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpora" / "large.bib"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from perentry import REPO, main  # noqa: E402
 
 
-def measure(corpus: str, profile: bool) -> float:
-    """Microseconds per entry to build and identify every entry of ``corpus`` once."""
+def prepare(corpus: str) -> Callable[[], int]:
+    """Building and identifying every entry of ``corpus`` once, as a render does on one core."""
     from pubsite import bib
     from pubsite.config import load_config
     from pubsite.matching import identity, own_fields, remember_families
@@ -50,7 +46,7 @@ def measure(corpus: str, profile: bool) -> float:
                "preview_base": config.preview_base}
     parents = {entry.key.lower(): entry for entry in entries}
 
-    def build_every() -> None:
+    def build_every() -> int:
         for entry in entries:
             pub, _problems = build(entry, owners, **options)
             if pub is not None:
@@ -58,53 +54,10 @@ def measure(corpus: str, profile: bool) -> float:
                 if names:
                     remember_families(names, pub.authors)
                 identity(own_fields(entry, parents))
+        return len(entries)
 
-    if profile:
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        profiler.runcall(build_every)
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("ROWS", "40")))
-        return 0.0
-    start = time.process_time()
-    build_every()
-    return (time.process_time() - start) / len(entries) * 1e6
-
-
-def _run(root: Path, corpus: str) -> float:
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    out = subprocess.run([sys.executable, __file__, "--corpus", corpus], env=env, check=True,
-                         capture_output=True, text=True).stdout
-    return float(out.split()[0])
-
-
-def compare(other: Path, corpus: str, rounds: int) -> None:
-    """Alternate fresh processes of the other checkout and this one; print medians and their ratio."""
-    times: dict[str, list[float]] = {"other": [], "this": []}
-    for _ in range(rounds):
-        times["other"].append(_run(other, corpus))
-        times["this"].append(_run(REPO, corpus))
-    before, after = statistics.median(times["other"]), statistics.median(times["this"])
-    print(f"other: {before:.1f} us/entry  {times['other']}")
-    print(f"this:  {after:.1f} us/entry  {times['this']}")
-    print(f"ratio this/other: {after / before:.3f}  (other is {before / after:.2f}x this)")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=str(CORPUS))
-    parser.add_argument("--against", type=Path, help="another checkout to compare with")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of one pass")
-    args = parser.parse_args()
-    if args.against:
-        compare(args.against.resolve(), args.corpus, args.rounds)
-    elif args.profile:
-        measure(args.corpus, profile=True)
-    else:
-        print(f"{measure(args.corpus, profile=False):.1f} us/entry (CPU)")
+    return build_every
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, __file__, prepare)

@@ -300,10 +300,10 @@ def test_cache_folder_ignores_itself_in_git(site: Path) -> None:
     assert (site / ".pubsite-cache/.gitignore").read_text().strip().endswith("*")
 
 
-def test_duplicate_detection_decodes_only_the_edited_entry(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _identified(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Titles of the entries whose identity is worked out (not taken from the cache) from now on."""
     from pubsite import matching
 
-    render()
     seen: list[str] = []
     real = matching.identity
 
@@ -312,6 +312,12 @@ def test_duplicate_detection_decodes_only_the_edited_entry(site: Path, monkeypat
         return real(fields)
 
     monkeypatch.setattr(matching, "identity", counting)
+    return seen
+
+
+def test_duplicate_detection_decodes_only_the_edited_entry(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    render()
+    seen = _identified(monkeypatch)
     _edit_title(site)
     after = render()
     assert seen == ["A Renamed Paper"]
@@ -452,8 +458,6 @@ def test_reading_one_store_waits_for_its_own_writer_only(tmp_path: Path, aside_f
 
 def test_duplicates_found_from_kept_identities_are_the_ones_found_afresh(
         write_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    from pubsite import matching
-
     bib = BIB + """
 @misc{preprint, title = {{GlueFL}: Reconciling Client Sampling}, author = {Shiqi He and Qifan Yan},
   year = {2022}, eprint = {2212.00001}, archiveprefix = {arXiv}}
@@ -465,14 +469,7 @@ def test_duplicates_found_from_kept_identities_are_the_ones_found_afresh(
     monkeypatch.chdir(root)
     first = render_site(config())
     assert {p.code for p in first.problems} >= {"PS207"}
-    seen: list[str] = []
-    real = matching.identity
-
-    def counting(fields: Any) -> Any:
-        seen.append(fields.get("title", ""))
-        return real(fields)
-
-    monkeypatch.setattr(matching, "identity", counting)
+    seen = _identified(monkeypatch)
     _edit_title(root)
     again = render_site(config())
     assert seen == ["A Renamed Paper"]  # every other identity was kept, the crossref's included
