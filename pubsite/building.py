@@ -98,7 +98,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
 
     def send(result: Built) -> tuple[Any, ...]:
         ident = result[3]
-        return result[2], result[1], tuple(ident.__dict__.values()) if ident else None, result[4]
+        return result[2], result[1], ident.values() if ident else None, result[4]
 
     def receive(sent: tuple[Any, ...]) -> Built:
         packed, entry_problems, ident, id_key = sent

@@ -518,7 +518,7 @@ def _plain_entries() -> Callable[[int, Any], Any]:
     from .packing import pack
 
     def identity(value: Any) -> Any:
-        return tuple(value.__dict__.values()) if isinstance(value, Identity) else value
+        return value.values() if isinstance(value, Identity) else value
 
     def plain(which: int, value: Any) -> Any:
         if which == 0:
