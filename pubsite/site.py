@@ -38,6 +38,8 @@ class Result(ProblemCounts):
     news_count: int = 0
     site_: Site | None = field(default=None, repr=False, compare=False)
     config: Config | None = field(default=None, repr=False, compare=False)
+    #: What the render made on the way and no longer needs (see :func:`build_publications`).
+    kept_: tuple[object, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -69,9 +71,15 @@ def build_entries(config: Config, progress: Progress | None = None, cache: Rende
     return built, problems
 
 
-def build_publications(config: Config, progress: Progress | None = None,
-                       cache: RenderCache | None = None) -> tuple[list[Publication], list[Problem]]:
-    """Every entry of the configured bib files that has something to show, in display order."""
+def build_publications(config: Config, progress: Progress | None = None, cache: RenderCache | None = None,
+                       keep: list[object] | None = None) -> tuple[list[Publication], list[Problem]]:
+    """Every entry of the configured bib files that has something to show, in display order.
+
+    The raw entries and their identities are appended to ``keep`` when given:
+    freed here, on return, they cost a large render 12 ms of the one core
+    between building and formatting; a render hands them to its
+    :class:`Result`, which the command line never frees (see ``cli.main``).
+    """
     from itertools import compress
     from operator import itemgetter
 
@@ -93,6 +101,8 @@ def build_publications(config: Config, progress: Progress | None = None,
                                         identities=list(compress(identities, shown)))  # type: ignore[arg-type]
     pubs = enrich(pubs, coauthors=config.coauthors)
     problems = Silencer(config.ignore, list(map(itemgetter(0), built)))(problems + duplicates)
+    if keep is not None:
+        keep.append((built, identities))
     return ordered(select(pubs, config), config.venue_rank), problems
 
 
@@ -118,9 +128,10 @@ def build_news(config: Config) -> tuple[list[NewsItem], list[Problem]]:
 
 
 def build_site(config: Config, progress: Progress | None = None, cache: RenderCache | None = None,
-               ) -> tuple[Site, list[Problem]]:
-    """The model of the whole output, plus every problem sorted by file and line."""
-    pubs, problems = build_publications(config, progress, cache)
+               keep: list[object] | None = None) -> tuple[Site, list[Problem]]:
+    """The model of the whole output, plus every problem sorted by file and line (``keep``: see
+    :func:`build_publications`)."""
+    pubs, problems = build_publications(config, progress, cache, keep)
     news, news_problems = build_news(config)
     problems.extend(news_problems)
     return Site(publications=tuple(pubs), news=tuple(news)), sorted(problems)
@@ -180,7 +191,8 @@ def _render_cached(config: Config, progress: Progress | None) -> Result:
 def _render(config: Config, progress: Progress | None, cache: RenderCache | None) -> Result:
     from .targets import planned
 
-    site, problems = build_site(config, progress, cache)
+    kept: list[object] = []
+    site, problems = build_site(config, progress, cache, kept)
     files = planned(site, config, cache.fragments() if cache is not None else None)
     return Result(problems=tuple(problems), files=files, publication_count=len(site.publications),
-                  news_count=len(site.news), site_=site, config=config)
+                  news_count=len(site.news), site_=site, config=config, kept_=tuple(kept))
