@@ -13,7 +13,7 @@ import json
 import os
 import re
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import jinja2
@@ -24,7 +24,8 @@ from .authorlist import author_runs
 from .bibtex import to_bibtex
 from .colors import text_on
 from .config import Config
-from .jsonld import article_json, json_ld_parts, script_text
+from .jsonld import HEAD, TAIL, article_json, json_ld_parts, script_text
+from .jsonld import RUN as LD_RUN
 from .mdtext import md_html, md_text, md_url
 from .model import Author, NewsItem, Publication, Site
 from .ordering import grouped, type_key
@@ -172,7 +173,7 @@ def environment(template_dir: str | None) -> jinja2.Environment:
 
 
 def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
-             store: FragmentStore | None = None) -> dict[str, Any]:
+             store: FragmentStore | None = None, splice: _Splice | None = None) -> dict[str, Any]:
     """What every template sees; each entry's ``<li>`` is made up front when the templates allow.
 
     ``publication_html(pub)`` prints an entry as ``_macros.html``'s
@@ -181,6 +182,10 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
     cores, and taken from ``store`` (the render cache) when an entry is
     unchanged.  A site's own ``publications.html`` may print entries however
     it likes, so nothing is made ahead for it.
+
+    With ``splice`` (the page is being written as bytes, see
+    :func:`render_pieces`), the entries and JSON-LD lines made ahead are
+    printed as placeholders for their bytes.
     """
     pubs = list(site.publications)
     context = {
@@ -200,9 +205,9 @@ def _context(site: Site, config: Config, sections: tuple[str, ...], css: str,
         "fragment_css": "none" if config.format == "page" else css,
         "css_href": CSS_FILE,
     }
-    publication_html, printed, lines = _entries_ahead(pubs, context, config, sections, store)
+    publication_html, runs, lines = _entries_ahead(pubs, context, config, sections, store, splice)
     context["publication_html"] = publication_html
-    context["publication_runs"] = lambda group: _runs(group, printed)
+    context["publication_runs"] = runs
     context["json_ld"] = _json_ld(pubs, config, lines) if _wants_json_ld(config) else None
     return context
 
@@ -226,15 +231,16 @@ def _wants_json_ld(config: Config) -> bool:
 
 
 def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Config,
-                   sections: tuple[str, ...], store: FragmentStore | None,
-                   ) -> tuple[Callable[[Publication], Markup], Callable[[Publication], str],
-                              Iterable[str | None] | None]:
-    """``publication_html`` for the templates, the same entry as printed, and the JSON-LD lines made
-    with the entries (if any)."""
+                   sections: tuple[str, ...], store: FragmentStore | None, splice: _Splice | None,
+                   ) -> tuple[Callable[[Publication], Markup],
+                              Callable[[Sequence[Publication]], Iterator[_Cleaned]],
+                              Callable[[list[Publication], str], Iterator[_Cleaned]] | None]:
+    """``publication_html`` and ``publication_runs`` for the templates, and how to print the JSON-LD
+    lines made with the entries (None when none were)."""
     env = environment(override_folder(config.template_dir))
     macros = env.get_template("_macros.html").make_module(context)
     html: dict[int, Piece] = {}
-    lines: Iterable[str | None] | None = None
+    pieces: list[Piece | None] | None = None
     spill = Spill(0)
     clean = False  # entries made are printed as they are
     if config.format in ("fragment", "page") and "publications" in sections \
@@ -250,8 +256,8 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
             entry, clean = entry_formatter(config), True
         spill = Spill(len(pubs))
         html, pieces = _ahead(pubs, entry, config.site_url if _wants_json_ld(config) else None, store, spill)
-        if pieces is not None:
-            lines = (spill.get(piece) if piece is not None else None for piece in pieces)
+    if not clean or _overridden(config, "page.html") or _overridden(config, "fragment.html"):
+        splice = None  # only the default templates print each placeholder as a piece of its own
 
     def printed(pub: Publication) -> str:
         # What {{ publication_html(pub) }} prints; an entry made here without the engine is that already.
@@ -261,7 +267,29 @@ def _entries_ahead(pubs: list[Publication], context: dict[str, Any], config: Con
             return _printed(macros.publication(pub))
         return spill.get(found) if clean else _printed(Markup(spill.get(found)))
 
-    return lambda pub: _Cleaned(printed(pub)), printed, lines
+    def piece(pub: Publication) -> Piece:
+        found = html.pop(id(pub), None)
+        return found if found is not None else _printed(macros.publication(pub))
+
+    def runs(group: Sequence[Publication]) -> Iterator[_Cleaned]:
+        if splice is None:
+            return _runs(group, printed)
+        return _spliced_runs(group, piece, spill, splice)
+
+    made = pieces
+
+    def lines(pubs: list[Publication], base: str) -> Iterator[_Cleaned]:
+        # The lines made ahead serve the first printing and are then let go (megabytes, and the
+        # page is still to be written); a template printing the JSON-LD twice gets them made again.
+        nonlocal made
+        found: Iterable[Piece | None] = chain(made if made is not None else (), repeat(None))
+        made = None
+        ready = (line if line is not None else _ld_line(pub, base) for pub, line in zip(pubs, found))
+        if splice is not None:
+            return _spliced_ld(ready, len(pubs), spill, splice)
+        return map(_Cleaned, json_ld_parts(map(spill.get, ready)))  # every line is cleaned as made
+
+    return lambda pub: _Cleaned(printed(pub)), runs, (lines if pieces is not None else None)
 
 
 #: Entries printed as one piece of the page (see :func:`_runs`).
@@ -280,6 +308,51 @@ def _runs(pubs: Sequence[Publication], printed: Callable[[Publication], str]) ->
     """
     for start in range(0, len(pubs), RUN):
         yield _Cleaned("\n".join([printed(pub) for pub in pubs[start:start + RUN]]))
+
+
+def _spliced_runs(pubs: Sequence[Publication], piece: Callable[[Publication], Piece], spill: Spill,
+                  splice: _Splice) -> Iterator[_Cleaned]:
+    """:func:`_runs` as placeholders for the runs' bytes, each read when the page is written."""
+    for start in range(0, len(pubs), RUN):
+        run = pubs[start:start + RUN]
+        yield splice.mark(lambda run=run: spill.joined([piece(pub) for pub in run], b"\n"))  # type: ignore[misc]
+
+
+def _spliced_ld(lines: Iterable[Piece], count: int, spill: Spill, splice: _Splice) -> Iterator[_Cleaned]:
+    """:func:`~pubsite.jsonld.json_ld_parts` as placeholders for each run of lines' bytes."""
+    lines = iter(lines)
+    yield _Cleaned(HEAD)
+    separator = b""
+    for _ in range(0, count, LD_RUN):
+        batch = list(islice(lines, LD_RUN))
+        yield splice.mark(lambda batch=batch, separator=separator:  # type: ignore[misc]
+                          separator + spill.joined(batch, b",\n"))
+        separator = b",\n"
+    yield _Cleaned(TAIL)
+
+
+class _Splice:
+    """Text the template prints as a placeholder, and :func:`render_pieces` writes as the bytes it stands
+    for (see :meth:`pubsite.spill.Spill.joined`).
+
+    A placeholder is a NUL, a random token and a number: every printed value
+    has its NULs removed (see :func:`_printable`), and no template's own text
+    can hold a token made for this render.  The default templates print each
+    placeholder as a piece of the output of its own, which is all that is looked up.
+    """
+
+    def __init__(self) -> None:
+        self._token = os.urandom(8).hex()
+        self._made: dict[str, Callable[[], bytes]] = {}
+
+    def mark(self, make: Callable[[], bytes]) -> _Cleaned:
+        marker = f"\x00{self._token}:{len(self._made)}\x00"
+        self._made[marker] = make
+        return _Cleaned(marker)
+
+    def take(self, piece: str) -> Callable[[], bytes] | None:
+        """How to make the bytes ``piece`` stands for, if it is a placeholder."""
+        return self._made.pop(piece, None) if piece[:1] == "\x00" else None
 
 
 def _printed(value: Any) -> str:
@@ -360,17 +433,14 @@ class _OnDemand:
         return str(_printable(self.__html__()))
 
 
-def _json_ld(pubs: list[Publication], config: Config, lines: Iterable[str | None] | None) -> _OnDemand:
+def _json_ld(pubs: list[Publication], config: Config,
+             lines: Callable[[list[Publication], str], Iterator[_Cleaned]] | None) -> _OnDemand:
     base = config.site_url
 
     def parts() -> Iterator[Markup]:
-        # The lines made ahead serve the first printing and are then let go (megabytes, and the
-        # page is still to be written); a template printing the JSON-LD twice gets it made again.
-        nonlocal lines
-        made = chain(lines if lines is not None else (), repeat(None))
-        lines = None
-        texts = (line if line is not None else _ld_line(pub, base) for pub, line in zip(pubs, made))
-        return map(_Cleaned, json_ld_parts(texts))  # every line is cleaned as it is made
+        if lines is not None:
+            return lines(pubs, base)
+        return map(_Cleaned, json_ld_parts(_ld_line(pub, base) for pub in pubs))  # cleaned as made
 
     return _OnDemand(parts)
 
@@ -503,7 +573,9 @@ def render_pieces(site: Site, config: Config, store: FragmentStore | None = None
     env = environment(override_folder(config.template_dir))
     try:
         template = env.get_template(TEMPLATES[config.format])
-        for piece in template.generate(_context(site, config, ALL_SECTIONS, config.css, store)):
-            yield piece.encode("utf-8")
+        splice = _Splice()
+        for piece in template.generate(_context(site, config, ALL_SECTIONS, config.css, store, splice)):
+            made = splice.take(piece)
+            yield made() if made is not None else piece.encode("utf-8")
     except jinja2.TemplateError as exc:
         raise template_error(exc) from None

@@ -16,7 +16,7 @@ stay in memory: parking is an optimisation, never a reason to fail.
 from __future__ import annotations
 
 import os
-from typing import BinaryIO, Union
+from typing import BinaryIO, Iterable, Union
 
 #: Below this many pieces a temp file costs more than it saves.
 MIN_PIECES = 1000
@@ -95,3 +95,30 @@ class Spill:
             block = memoryview(os.pread(self._files[which].fileno(), max(size, _READ_AHEAD), at))
             self._block, offset = (which, at, block), 0
         return str(block[offset:offset + size], "utf-8", "surrogatepass")
+
+    def joined(self, pieces: Iterable[Piece], separator: bytes) -> bytes:
+        """The UTF-8 bytes of ``pieces`` joined by ``separator``, parked ones never decoded.
+
+        A page printed its entries as text: each parked piece decoded, the
+        texts joined, then the whole run encoded again to be written, which
+        was a third of a large page's assembly.  The bytes read here are what
+        that encoding gives back: a parked text was encoded whole, and a page
+        prints only texts already cleaned of lone surrogates (see
+        :func:`pubsite.render._clean`), the one thing ``surrogatepass`` lets through.
+        """
+        parts: list[bytes | memoryview] = []
+        append = parts.append
+        block_which, start, block = self._block
+        for piece in pieces:
+            if isinstance(piece, str):
+                append(piece.encode("utf-8"))
+                continue
+            which, place = piece & 1, piece >> 1
+            at, size = place >> 32, place & 0xFFFFFFFF
+            offset = at - start
+            if block_which != which or offset < 0 or offset + size > len(block):
+                block = memoryview(os.pread(self._files[which].fileno(), max(size, _READ_AHEAD), at))
+                block_which, start, offset = which, at, 0
+            append(block[offset:offset + size])
+        self._block = (block_which, start, block)
+        return separator.join(parts)
