@@ -39,7 +39,7 @@ from .errors import Problem
 from .fsutil import Output, replace_file
 
 #: Bump when the layout of a record changes.
-FORMAT = 2
+FORMAT = 3
 #: Output records and entry stores kept per cache folder (least recently written go first).
 KEEP_OUTPUTS = 8
 KEEP_ENTRY_STORES = 4
@@ -388,6 +388,7 @@ _CHUNK = 1000
 
 
 def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None = None,
+                chunks: Callable[[list[tuple[Any, Any]]], list[tuple[Any, Any]]] | None = None,
                 ) -> Callable[[BinaryIO], None]:
     """Write dicts as a run of ``(index, items)`` marshal chunks, read back by ``RenderCache._read_dicts``.
 
@@ -395,7 +396,8 @@ def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None 
     a few bytes at a time and took most of a second for a large store, where
     ``marshal.loads`` of the chunk's bytes takes milliseconds.  ``plain(index,
     value)`` turns a value into what is written, a chunk at a time, so the
-    plain forms of a whole store are never in memory together.
+    plain forms of a whole store are never in memory together; ``chunks(items)`` does the same for a
+    chunk's items at once.
     """
     def dump(handle: BinaryIO) -> None:
         for which, mapping in enumerate(dicts):
@@ -404,6 +406,8 @@ def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None 
                 chunk = items[start:start + _CHUNK]
                 if plain is not None:
                     chunk = [(key, plain(which, value)) for key, value in chunk]
+                if chunks is not None:
+                    chunk = chunks(chunk)
                 data = marshal.dumps((which, chunk))
                 handle.write(len(data).to_bytes(8, "little"))
                 handle.write(data)
@@ -536,15 +540,17 @@ class FragmentStore:
     displayed data changed in any way (its own fields, a duplicate merged into
     it, a co-author's URL from config) misses; the store's name covers the
     code, the whole configuration and the site's templates.  Kept with
-    ``marshal`` (strings only): loading it is a fraction of the page's render.
+    ``marshal``, as the UTF-8 bytes the page prints: loading it is a fraction
+    of the page's render, and neither writing it nor printing an entry from
+    it decodes or encodes the text.
     """
 
     def __init__(self, cache: RenderCache, digest: str) -> None:
         self.cache = cache
         self.name = f"fragments-{digest}.bin"
         loaded = cache._read_dicts(self.name, 1)
-        self.old: dict[bytes, tuple[str, str | None]] = loaded[0] if loaded else {}
-        self.new: dict[bytes, tuple[str, str | None]] = {}
+        self.old: dict[bytes, tuple[bytes, bytes | None]] = loaded[0] if loaded else {}
+        self.new: dict[bytes, tuple[Any, Any]] = {}
 
     @staticmethod
     def key(pub: Any) -> bytes:
@@ -557,9 +563,11 @@ class FragmentStore:
         """
         return fragment_key(pub)
 
-    def get(self, key: bytes) -> tuple[str, str | None] | None:
+    def get(self, key: bytes) -> tuple[bytes, bytes | None] | None:
         found = self.old.get(key)
-        return found if isinstance(found, tuple) and len(found) == 2 else None
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], bytes):
+            return found
+        return None
 
     def put(self, key: bytes, value: tuple[Any, Any], made: bool) -> None:
         """Keep an entry for the next render; ``made``: formatted by this one, not taken from the store.
@@ -569,17 +577,26 @@ class FragmentStore:
         """
         self.new[key] = value
 
-    def save(self, text: Callable[[Any], str] = str) -> None:
-        """Write the entries made or used by this render, then let go of them (the page holds them now)."""
+    def save(self, data: Callable[[list[Any]], list[Any]] | None = None) -> None:
+        """Write the entries made or used by this render, then let go of them (the page holds them now).
+
+        ``data`` reads a list of pieces kept by :meth:`put` as their UTF-8
+        bytes (see :meth:`pubsite.spill.Spill.data`); without it, pieces are
+        kept as they are.
+        """
         new = self.new
         changed = new.keys() != self.old.keys()
         self.old, self.new = {}, {}
         if changed:
-            def plain(_: int, value: tuple[Any, Any]) -> tuple[str, str | None]:
-                return text(value[0]), (text(value[1]) if value[1] is not None else None)
+            def plain(items: list[tuple[bytes, tuple[Any, Any]]]) -> list[tuple[bytes, tuple[Any, Any]]]:
+                if data is None:
+                    return items
+                # A value's two pieces in the order they were parked, so the reads go forward.
+                read = iter(data([piece for _, value in items for piece in value]))
+                return [(key, (html, line)) for (key, _), html, line in zip(items, read, read)]
 
             def write() -> None:
-                self.cache._write(self.name, _dump_dicts(new, plain=plain))
+                self.cache._write(self.name, _dump_dicts(new, chunks=plain))
                 self.cache._prune("fragments-", KEEP_ENTRY_STORES)
 
             aside.write_aside(write, len(new), self.name)

@@ -315,7 +315,8 @@ def _spliced_runs(pubs: Sequence[Publication], piece: Callable[[Publication], Pi
     """:func:`_runs` as placeholders for the runs' bytes, each read when the page is written."""
     for start in range(0, len(pubs), RUN):
         run = pubs[start:start + RUN]
-        yield splice.mark(lambda run=run: spill.joined([piece(pub) for pub in run], b"\n"))  # type: ignore[misc]
+        yield splice.mark(lambda run=run:  # type: ignore[misc]
+                          spill.joined([piece(pub) for pub in run], b"\n"))
 
 
 def _spliced_ld(lines: Iterable[Piece], count: int, spill: Spill, splice: _Splice) -> Iterator[_Cleaned]:
@@ -378,8 +379,8 @@ def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: s
             key = store.key(pub) if store is not None else None
             found = store.get(key) if key is not None else None  # type: ignore[union-attr]
             if found is None:
-                ld = spill.put(_ld_line(pub, base)) if base is not None else None
-                out.append((key, (spill.put(entry(pub)), ld), True))
+                made = spill.put(entry(pub))  # parked before its line: the store reads them in this order
+                out.append((key, (made, spill.put(_ld_line(pub, base)) if base is not None else None), True))
             else:
                 out.append((key, found, False))
         spill.flush()
@@ -393,7 +394,7 @@ def _ahead(pubs: list[Publication], entry: Callable[[Publication], str], base: s
         if key is not None:
             store.put(key, value, new)  # type: ignore[union-attr]
     if store is not None:
-        store.save(spill.get)
+        store.save(spill.data)
     return html, (lines if base is not None else None)
 
 
