@@ -16,11 +16,12 @@ Linux just run in one process.  ``PUBSITE_JOBS=1`` turns it off.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import sys
 import threading
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, BinaryIO, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -69,27 +70,27 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
         return work(items)
     half = int(len(items) * CHILD_SHARE)
     read_end, write_end = os.pipe()
+    results_file = _results_file()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         code = 1
         try:
             os.close(read_end)
             results = work(items[:half])
-            with os.fdopen(write_end, "wb") as pipe:  # streamed: never the whole pickle in memory
-                pickle.dump([send(r) for r in results] if send else results, pipe,
+            with open(results_file.fileno(), "wb", closefd=False) as out:
+                pickle.dump([send(r) for r in results] if send else results, out,
                             protocol=pickle.HIGHEST_PROTOCOL)
+            size = os.fstat(results_file.fileno()).st_size
+            os.write(write_end, size.to_bytes(8, "little"))  # all of it is there (see _load)
             code = 0
         finally:
             os._exit(code)  # no atexit handlers, no flushing the parent's buffered output twice
     os.close(write_end)
     theirs: list[R] | None = None
-    with os.fdopen(read_end, "rb") as pipe:
+    with results_file, os.fdopen(read_end, "rb") as done:
         try:
             mine = work(items[half:])
-            try:
-                theirs = pickle.load(pipe)
-            except Exception:  # the child died or failed: nothing (or half a pickle) came
-                theirs = None
+            theirs = _load(results_file, done.read(8))
         except BaseException:
             _stop(pid)
             raise
@@ -101,6 +102,38 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
     if not isinstance(theirs, list) or len(theirs) != half:
         theirs = work(items[:half])  # the child failed: do its half here (and raise here, if it raises)
     return theirs + mine
+
+
+def _results_file() -> BinaryIO:
+    """Where a child leaves its pickled results: an anonymous file in memory.
+
+    Streamed through a pipe, the results came only as fast as the child
+    pickled them, and only once this process was done with its own part (the
+    child sat blocked on the full pipe meanwhile): taking in large.bib's
+    building half (a 3 MB pickle) took 80 ms of this process.  Written to a
+    file while this process still works, the pickle is whole when wanted and
+    loads in one go: 44 ms, of which 23 ms is unpickling.  The pipe now only
+    says that the file is complete.
+    """
+    try:
+        return os.fdopen(os.memfd_create("pubsite-split", os.MFD_CLOEXEC), "w+b")
+    except (AttributeError, OSError):
+        import tempfile
+
+        return tempfile.TemporaryFile()
+
+
+def _load(file: BinaryIO, done: bytes) -> Any:
+    """The child's results, if it said they are all written (a child that failed or died said
+    nothing); None otherwise."""
+    if len(done) != 8:
+        return None
+    size = int.from_bytes(done, "little")
+    try:
+        with mmap.mmap(file.fileno(), size, prot=mmap.PROT_READ) as data:
+            return pickle.loads(data) if len(data) == size else None
+    except Exception:
+        return None
 
 
 def _stop(pid: int) -> None:
