@@ -107,14 +107,11 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
     chunk = [entries[i] for i in missing]
     built_missing = split_map(build_some, chunk, send, receive)
     gc.freeze()
-    for index, (pub, entry_problems, packed, ident, id_key) in zip(missing, built_missing):
+    if store is not None:
+        store.remember(chunk, built_missing)
+    for index, (pub, entry_problems, packed, ident, _) in zip(missing, built_missing):
         if pub is None and packed is not None:  # built by the child: the entry here has the fields
             pub = unpack(packed, entries[index].fields)
-        if store is not None:
-            store.remember(entries[index], packed if packed is not None else pub, entry_problems,
-                           ident if id_key is None else None)
-            if ident is not None and id_key is not None:
-                store.remember_identity(id_key, ident)
         results[index] = (pub, entry_problems)
         identities[index] = ident
     built: list[tuple[RawEntry, Publication | None]] = []
