@@ -18,7 +18,7 @@ from itertools import islice
 from sys import intern
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import Problem, PubsiteError
 from .splitter import Block, LineEntry
@@ -587,13 +587,21 @@ def _resolve_crossrefs(entries: list[RawEntry], referring: list[int],
     return out
 
 
-def load(paths: Iterable[str]) -> tuple[list[RawEntry], list[Problem]]:
-    """Read every bib file; keys must be unique across files too."""
+def load(paths: Iterable[str], first_read: Callable[[str, str], None] | None = None,
+         ) -> tuple[list[RawEntry], list[Problem]]:
+    """Read every bib file; keys must be unique across files too.
+
+    ``first_read(path, text)`` is called with the first file's text as soon
+    as it is read, before it is parsed: its entries come first, whatever the
+    other files hold, so work on them can start there (see :mod:`pubsite.building`).
+    """
     entries: list[RawEntry] = []
     problems: list[Problem] = []
     seen: dict[str, RawEntry] = {}
-    for path in paths:
+    for number, path in enumerate(paths):
         text, read_problems = read_text(path, path)
+        if number == 0 and first_read is not None:
+            first_read(path, text)
         problems.extend(read_problems)
         file_entries, file_problems = parse_text(text, path)
         problems.extend(file_problems)

@@ -5,7 +5,9 @@ pure functions of data the process already holds, so a forked child can do
 the first half while this process does the second: the child inherits the
 inputs for free (copy-on-write) and sends back only its results, which are
 strings and cheap to pickle.  ``multiprocessing`` would pickle the inputs too
-and start a fresh interpreter on platforms without ``fork``.
+and start a fresh interpreter on platforms without ``fork``.  :func:`split_map`
+splits a list; :func:`fork_work` starts any work in a child as soon as its
+inputs exist, for the caller to take its result when it needs it.
 
 The split is an optimisation only, never a change of result: the halves are
 joined in order, a child that fails or dies is ignored and its half done
@@ -69,39 +71,78 @@ def split_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
     if len(items) < MIN_ITEMS or workers() < 2:
         return work(items)
     half = int(len(items) * CHILD_SHARE)
-    read_end, write_end = os.pipe()
+    child = fork_work(lambda: [send(r) for r in work(items[:half])] if send else work(items[:half]))
+    if child is None:
+        return work(items)
+    try:
+        mine = work(items[half:])
+    except BaseException:
+        child.cancel()
+        raise
+    theirs = child.result()
+    if receive is not None and theirs is not None:
+        theirs = [receive(r) for r in theirs]
+    if theirs is None or len(theirs) != half:
+        theirs = work(items[:half])  # the child failed: do its half here (and raise here, if it raises)
+    return theirs + mine
+
+
+class Forked:
+    """Work running in a forked child (see :func:`fork_work`), whose result is taken when needed."""
+
+    def __init__(self, pid: int, results: BinaryIO, done: BinaryIO) -> None:
+        self.pid = pid
+        self.results = results
+        self.done = done
+
+    def result(self) -> list[Any] | None:
+        """The child's list; None if it failed or died: the caller then does the work itself."""
+        with self.results, self.done:
+            found = _load(self.results, self.done.read(8))
+        _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0 or not isinstance(found, list):
+            return None
+        return found
+
+    def cancel(self) -> None:
+        """Stop the child: its result will not be wanted."""
+        self.results.close()
+        self.done.close()
+        _stop(self.pid)
+
+
+def fork_work(work: Callable[[], list[Any]]) -> Forked | None:
+    """``work()`` started in a forked child, or None where a split is not used (see :func:`workers`).
+
+    The child sees the process as it is now (copy-on-write) and sends back
+    only its list, pickled: whatever it raises just ends it, so an error is
+    raised where the caller redoes the work itself, with a normal traceback.
+    """
+    if workers() < 2:
+        return None
     results_file = _results_file()
-    pid = os.fork()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        results_file.close()
+        return None
     if pid == 0:  # the child: never returns into the caller's code
         code = 1
         try:
             os.close(read_end)
-            results = work(items[:half])
+            results = work()
             with open(results_file.fileno(), "wb", closefd=False) as out:
-                pickle.dump([send(r) for r in results] if send else results, out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
             size = os.fstat(results_file.fileno()).st_size
             os.write(write_end, size.to_bytes(8, "little"))  # all of it is there (see _load)
             code = 0
         finally:
             os._exit(code)  # no atexit handlers, no flushing the parent's buffered output twice
     os.close(write_end)
-    theirs: list[R] | None = None
-    with results_file, os.fdopen(read_end, "rb") as done:
-        try:
-            mine = work(items[half:])
-            theirs = _load(results_file, done.read(8))
-        except BaseException:
-            _stop(pid)
-            raise
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        theirs = None
-    elif receive is not None and isinstance(theirs, list):
-        theirs = [receive(r) for r in theirs]
-    if not isinstance(theirs, list) or len(theirs) != half:
-        theirs = work(items[:half])  # the child failed: do its half here (and raise here, if it raises)
-    return theirs + mine
+    return Forked(pid, results_file, os.fdopen(read_end, "rb"))
 
 
 def _results_file() -> BinaryIO:

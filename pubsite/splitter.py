@@ -229,6 +229,22 @@ def _is_line_start(text: str, pos: int) -> bool:
     return start == pos or text[start:pos].isspace()
 
 
+def bounds_from(text: str, pos: int, count: int) -> list[int]:
+    """The first ``count`` chunk bounds of :func:`split_records` at or after ``pos`` (fewer at the end).
+
+    A chunk is read from its text alone, up to the next bound, and the
+    opening of the block there (see :func:`_slow_chunk`): so the text up to a
+    bound reads as the same blocks as the whole text does, but for its last chunk.
+    """
+    found: list[int] = []
+    for match in _BLOCK_START.finditer(text, pos):
+        if _is_line_start(text, match.start()):
+            found.append(match.start())
+            if len(found) == count:
+                break
+    return found
+
+
 def split(text: str) -> list[Block]:
     """Blocks of ``text``, identical to :func:`split_with_bibtexparser`, usually much faster."""
     return [block if type(block) is Block else line_block(block) for block in split_records(text)]

@@ -115,3 +115,145 @@ def test_a_split_build_fills_the_cache_and_an_edit_rebuilds_one_entry(
     assert len(built) == 1
     assert edited == render_site(load_config(None, {"format": "page", "owner": ("Shiqi He",), "cache_dir": None})).text
     assert edited != first
+
+
+ACCENTED = r'D{\"o}rte M{\o}ller'
+
+
+def _bibliography(count: int) -> str:
+    """``count`` entries, with what makes reading one part of a file differ from reading it
+    whole: macros, crossrefs to entries further down, a repeated key, a broken entry."""
+    parts = ["@string{conf = {Proceedings of the Conference}}\n"]
+    for n in range(count):
+        if n % 7 == 3:  # its parent is near the end of the file
+            parts.append(f"@inproceedings{{e{n},\n  author = {{Ann Author{n} and Bo Beta}},\n"
+                         f"  title = {{Paper {n}}},\n  crossref = {{proc{n % 3}}}\n}}\n")
+        else:
+            parts.append(f"@article{{e{n},\n  author = {{Carl Gauss{n} and {ACCENTED}}},\n"
+                         f"  title = {{On {{Things}} number {n}}},\n  journal = conf,\n  year = {2000 + n % 20}\n}}\n")
+        if n == count // 2:
+            parts.append("@article{e1,\n  title = {A repeated key},\n  year = 2001\n}\n")
+            parts.append("@article{broken,\n  title = {No closing brace},\n  year = 2002\n\n")
+    for p in range(3):
+        parts.append(f"@proceedings{{proc{p},\n  title = {{Volume {p}}},\n  year = {2010 + p},\n"
+                     f"  doi = {{10.1000/vol{p}}}\n}}\n")
+    return "".join(parts)
+
+
+@pytest.fixture
+def early_child(small_splits: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first file of any size has its first part read and built in a child."""
+    from pubsite import building
+
+    monkeypatch.setattr(building, "EARLY_BYTES", 0)
+
+
+def _build_here_and_count(monkeypatch: pytest.MonkeyPatch, config: object) -> tuple[object, int]:
+    from pubsite import building, publications
+
+    parent = os.getpid()
+    here = [0]
+    real = publications.build
+
+    def counting(entry: object, *args: object, **kwargs: object) -> object:
+        if os.getpid() == parent:
+            here[0] += 1
+        return real(entry, *args, **kwargs)
+
+    monkeypatch.setattr(publications, "build", counting)
+    return building.build_all(config, None, None, identify=True), here[0]  # type: ignore[arg-type]
+
+
+@needs_fork
+def test_a_first_part_read_and_built_in_a_child_gives_what_one_process_does(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    root = write_site({"refs.bib": _bibliography(60), "more.bib": "@article{e5,\n  title = {Again}\n}\n"})
+    monkeypatch.chdir(root)
+    config = load_config(None, {"bib": ("refs.bib", "more.bib"), "cache_dir": None})
+    split, here = _build_here_and_count(monkeypatch, config)
+    built, problems, _ = split  # type: ignore[misc]
+    assert len(built) == 64 and 0 < here < 40  # most entries of the first part were built elsewhere
+    assert {p.code for p in problems} >= {"PS102", "PS502"}
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    assert _build_here_and_count(monkeypatch, config) == (split, 64)
+
+
+@needs_fork
+def test_a_child_that_reads_otherwise_is_not_believed(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    from pubsite import bib
+
+    parent = os.getpid()
+    real = bib.parse_text
+
+    def shifted(text: str, path: str, **kwargs: object) -> object:
+        entries, problems = real(text, path, **kwargs)
+        return (entries[1:] if os.getpid() != parent else entries), problems
+
+    monkeypatch.setattr(bib, "parse_text", shifted)
+    root = write_site({"refs.bib": _bibliography(40)})
+    monkeypatch.chdir(root)
+    config = load_config(None, {"bib": ("refs.bib",), "cache_dir": None})
+    split, here = _build_here_and_count(monkeypatch, config)
+    assert here == 44  # all built here again
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    assert _build_here_and_count(monkeypatch, config) == (split, 44)
+
+
+@needs_fork
+def test_a_child_that_fails_leaves_its_part_to_this_process(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    from pubsite import bib
+
+    parent = os.getpid()
+    real = bib.parse_text
+
+    def failing(text: str, path: str, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return real(text, path, **kwargs)
+
+    monkeypatch.setattr(bib, "parse_text", failing)
+    root = write_site({"refs.bib": _bibliography(40)})
+    monkeypatch.chdir(root)
+    config = load_config(None, {"bib": ("refs.bib",), "cache_dir": None})
+    (built, _, _), here = _build_here_and_count(monkeypatch, config)  # type: ignore[misc]
+    assert here == len(built) == 44
+
+
+@needs_fork
+def test_an_unreadable_second_file_stops_the_child_too(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    from pubsite.errors import PubsiteError
+
+    started: list[parallel.Forked] = []
+    real = parallel.fork_work
+    monkeypatch.setattr(parallel, "fork_work", lambda work: started.append(real(work)) or started[-1])
+    root = write_site({"refs.bib": _bibliography(40)})
+    monkeypatch.chdir(root)
+    config = load_config(None, {"bib": ("refs.bib", "missing.bib"), "cache_dir": None})
+    with pytest.raises(PubsiteError, match="file not found"):
+        _build_here_and_count(monkeypatch, config)
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # the child is stopped and waited for
+        os.waitpid(started[0].pid, os.WNOHANG)
+
+
+@needs_fork
+def test_entries_built_in_an_early_child_fill_the_cache(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    bib = _bibliography(40)
+    root = write_site({"data/publications.bib": bib})
+    monkeypatch.chdir(root)
+    config = load_config(None, {"format": "page"})
+    first = render_site(config).text
+    assert render_site(load_config(None, {"format": "page", "cache_dir": None})).text == first
+    (root / "data/publications.bib").write_text(bib.replace("number 2}", "number two}", 1), encoding="utf-8")
+    from pubsite import publications
+
+    built: list[str] = []
+    real = publications.build
+    monkeypatch.setattr(publications, "build", lambda entry, *a, **k: built.append(entry.key) or real(entry, *a, **k))
+    edited = render_site(config).text
+    assert built == ["e2"]  # the store had all the others, those the child built included
+    assert edited == render_site(load_config(None, {"format": "page", "cache_dir": None})).text != first
