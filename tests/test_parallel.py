@@ -179,46 +179,30 @@ def test_a_first_part_read_and_built_in_a_child_gives_what_one_process_does(
 
 
 @needs_fork
-def test_a_child_that_reads_otherwise_is_not_believed(
-        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+@pytest.mark.parametrize("wrong", ["reads otherwise", "fails"])
+def test_a_child_that_reads_otherwise_or_fails_leaves_its_part_to_this_process(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path], wrong: str) -> None:
     from pubsite import bib
 
     parent = os.getpid()
     real = bib.parse_text
 
-    def shifted(text: str, path: str, **kwargs: object) -> object:
+    def in_child(text: str, path: str, **kwargs: object) -> object:
+        if os.getpid() == parent:
+            return real(text, path, **kwargs)
+        if wrong == "fails":
+            raise RuntimeError("only in the child")
         entries, problems = real(text, path, **kwargs)
-        return (entries[1:] if os.getpid() != parent else entries), problems
+        return entries[1:], problems  # every entry one place off
 
-    monkeypatch.setattr(bib, "parse_text", shifted)
+    monkeypatch.setattr(bib, "parse_text", in_child)
     root = write_site({"refs.bib": _bibliography(40)})
     monkeypatch.chdir(root)
     config = load_config(None, {"bib": ("refs.bib",), "cache_dir": None})
     split, here = _build_here_and_count(monkeypatch, config)
-    assert here == 44  # all built here again
+    assert here == 44  # all built here
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     assert _build_here_and_count(monkeypatch, config) == (split, 44)
-
-
-@needs_fork
-def test_a_child_that_fails_leaves_its_part_to_this_process(
-        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
-    from pubsite import bib
-
-    parent = os.getpid()
-    real = bib.parse_text
-
-    def failing(text: str, path: str, **kwargs: object) -> object:
-        if os.getpid() != parent:
-            raise RuntimeError("only in the child")
-        return real(text, path, **kwargs)
-
-    monkeypatch.setattr(bib, "parse_text", failing)
-    root = write_site({"refs.bib": _bibliography(40)})
-    monkeypatch.chdir(root)
-    config = load_config(None, {"bib": ("refs.bib",), "cache_dir": None})
-    (built, _, _), here = _build_here_and_count(monkeypatch, config)  # type: ignore[misc]
-    assert here == len(built) == 44
 
 
 @needs_fork
