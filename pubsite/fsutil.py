@@ -284,6 +284,22 @@ def _copy_file(source: int, target: int, size: int) -> None:
         done += sent
 
 
+def user_cache_folder(name: str) -> str | None:
+    """``name``'s folder in pubsite's part of the user's cache (``$XDG_CACHE_HOME/pubsite``, by
+    default ``~/.cache/pubsite``), made if needed: for what pubsite derives from its own files
+    and keeps between runs, as Python keeps ``.pyc`` files.  None when it cannot be made or
+    ``PUBSITE_NO_TEMPLATE_CACHE`` is set (the switch predates the venue index it also turns off)."""
+    if os.environ.get("PUBSITE_NO_TEMPLATE_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "pubsite", name)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def write_atomic(path: str | os.PathLike[str], text: str | bytes | bytearray, *,
                  encoding: str = "utf-8") -> bool:
     """Write ``text`` (or bytes) to ``path`` atomically; return False when the bytes were already there

@@ -133,15 +133,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     (and the Python version), so an edited or overriding template is never
     served stale; a folder that cannot be made just means compiling each time.
     """
-    if os.environ.get("PUBSITE_NO_TEMPLATE_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "pubsite", "templates")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(folder)
+    from .fsutil import user_cache_folder
+
+    folder = user_cache_folder("templates")
+    return jinja2.FileSystemBytecodeCache(folder) if folder is not None else None
 
 
 @lru_cache(maxsize=8)

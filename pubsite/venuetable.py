@@ -20,19 +20,22 @@ on a CV is a false claim; an unrecognised venue merely loses its short name.
 The table lives in ``data/venues.yaml`` so that users can send additions
 without touching code.  It is read once, on first use, into a dict from
 normalised spelling to venue, so a lookup costs a handful of dict probes
-regardless of the table's size.
+regardless of the table's size.  That dict is kept between runs in the
+user's cache folder, as compiled templates are (see :func:`_table`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Iterable, Iterator, Mapping
-
-import yaml
 
 from .names import LETTER_FOLDS
 
@@ -359,16 +362,75 @@ def _build(entries: Any) -> _Table:
     return _Table(tuple(venues), keys, by_short, len(explicit), tuple(problems))
 
 
-def _load_entries() -> Any:
-    text = resources.files("pubsite").joinpath("data/venues.yaml").read_text(encoding="utf-8")
+def _load_entries(text: str | None = None) -> Any:
+    """The table's entries, from ``text`` (default: the shipped file)."""
+    import yaml
+
+    if text is None:
+        text = _source().decode("utf-8")
     # libyaml's loader when PyYAML has it: the pure-Python one took a tenth of a
     # second for this table, on every cold render.  Same data either way (tested).
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def _source() -> bytes:
+    return resources.files("pubsite").joinpath("data/venues.yaml").read_bytes()
+
+
 @cache
 def _table() -> _Table:
-    return _build(_load_entries())
+    """The shipped table, indexed: from the user's cache folder when this very table was indexed by
+    this very code before.
+
+    Parsing the YAML and generating every variant took 40 ms (and importing
+    PyYAML 10 ms more) of every run that shows a venue, a fifth of a small
+    site's render; reading the index back takes about one.  It is kept with
+    ``marshal`` (plain strings and numbers, no code), under a digest of the
+    table's bytes, this module's source and the Python version, so an edited
+    table or a changed matcher is indexed again, never served stale.
+    """
+    from .fsutil import user_cache_folder, write_atomic
+
+    source = _source()
+    folder = user_cache_folder("venues")
+    if folder is None:
+        return _build(_load_entries(source.decode("utf-8")))
+    with open(__file__, "rb") as handle:
+        code = handle.read()
+    digest = hashlib.sha256(b"\0".join((source, code, sys.version.encode()))).hexdigest()[:32]
+    path = os.path.join(folder, digest + ".bin")
+    found = _read_index(path)
+    if found is not None:
+        return found
+    table = _build(_load_entries(source.decode("utf-8")))
+    if not table.problems:
+        try:
+            for name in os.listdir(folder):  # indexes of older tables or code
+                if name.endswith(".bin"):
+                    os.unlink(os.path.join(folder, name))
+            write_atomic(path, marshal.dumps(_plain(table)))
+        except OSError:
+            pass  # a cache that cannot be written just means indexing each time
+    return table
+
+
+def _plain(table: _Table) -> tuple[Any, ...]:
+    """The table as lists, dicts and strings, each venue given as its index in ``venues``."""
+    index = {venue: number for number, venue in enumerate(table.venues)}
+    return ([(v.short, v.name, v.kind) for v in table.venues], {k: index[v] for k, v in table.keys.items()},
+            {k: index[v] for k, v in table.by_short.items()}, table.spellings)
+
+
+def _read_index(path: str) -> _Table | None:
+    """The table indexed at ``path``; None if there is none, or it is not one."""
+    try:
+        with open(path, "rb") as handle:
+            venues, keys, by_short, spellings = marshal.loads(handle.read())
+        made = tuple(KnownVenue(*venue) for venue in venues)
+        return _Table(made, {k: made[i] for k, i in keys.items()}, {k: made[i] for k, i in by_short.items()},
+                      spellings, ())
+    except (OSError, EOFError, ValueError, TypeError, IndexError, AttributeError):
+        return None
 
 
 def table_stats() -> tuple[int, int]:

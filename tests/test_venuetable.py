@@ -665,3 +665,55 @@ def test_body_tokens_guards_on_every_corpus_venue() -> None:
                 for i, piece in enumerate(venuetable._fold(raw).split(",")):
                     assert venuetable._body_tokens(piece, i == 0) == _unguarded_body_tokens(piece, i == 0), raw
     assert seen > 10000
+
+
+@pytest.fixture
+def fresh_index(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An empty user cache folder, and the table indexed anew on its next use (and after the test)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("PUBSITE_NO_TEMPLATE_CACHE", raising=False)
+    venuetable._table.cache_clear()
+    yield tmp_path / "pubsite" / "venues"
+    venuetable._table.cache_clear()
+
+
+def _indexed_anew() -> Any:
+    return venuetable._build(venuetable._load_entries())
+
+
+def test_the_index_kept_between_runs_is_the_table_indexed_anew(fresh_index: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _indexed_anew()
+    assert venuetable._table() == expected
+    assert [p.name.endswith(".bin") for p in fresh_index.iterdir()] == [True]
+    venuetable._table.cache_clear()
+    monkeypatch.setattr(venuetable, "_build", lambda entries: pytest.fail("indexed again"))
+    again = venuetable._table()
+    assert again == expected
+    assert all(again.keys[key] is again.by_short[again.keys[key].short.casefold()] for key in again.keys)
+
+
+def test_a_damaged_index_is_made_again(fresh_index: Any) -> None:
+    venuetable._table()
+    (index,) = fresh_index.iterdir()
+    index.write_bytes(index.read_bytes()[:100])
+    venuetable._table.cache_clear()
+    assert venuetable._table() == _indexed_anew()
+    assert venuetable._read_index(str(index)) == _indexed_anew()  # written whole again
+
+
+def test_an_edited_table_is_indexed_again(fresh_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    venuetable._table()
+    (old,) = fresh_index.iterdir()
+    edited = venuetable._source() + b"\n- short: ZZQ\n  name: Zeta Zeta Quorum\n  kind: workshop\n"
+    monkeypatch.setattr(venuetable, "_source", lambda: edited)
+    venuetable._table.cache_clear()
+    assert venuetable._table().by_short["zzq"].name == "Zeta Zeta Quorum"
+    (new,) = fresh_index.iterdir()  # the index of the old table is gone
+    assert new != old
+
+
+def test_no_index_is_kept_when_the_user_cache_is_off(fresh_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBSITE_NO_TEMPLATE_CACHE", "1")
+    assert venuetable._table() == _indexed_anew()
+    assert not fresh_index.exists()
