@@ -22,7 +22,8 @@ shared corpora folder beside the repository.  For each corpus it prints:
   render of the medium corpus against importing its four big dependencies.
 
 Every tool runs as a fresh subprocess, so times include interpreter start-up,
-as a user or a CI job experiences them.  Peak RSS comes from ``wait4``.
+as a user or a CI job experiences them; the bare parse and the cold renders
+take turns, run after run, so that a noisy machine slows them alike.  Peak RSS comes from ``wait4``.
 Nothing here is a pass/fail test: the numbers go to the README.
 """
 
@@ -39,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +134,36 @@ def median_run(argv: list[str], cwd: Path, repeat: int, before: object = None,
     timed = runs[:repeat]
     return (statistics.median(r.wall for r in timed), max(r.rss_mb for r in timed),
             runs[-1].total_mb, timed[-1])
+
+
+Case = tuple[list[str], Any, "dict[str, str] | None"]  # argv, what resets state before a run, env
+
+
+def interleaved(cases: dict[str, Case], cwd: Path, repeat: int) -> dict[str, tuple[float, float, float, Run]]:
+    """:func:`median_run` of each case, the cases taking turns (in a rotating order) run after run.
+
+    Timed one after another, the cases measured first ran slower on a noisy
+    VM (a cold render measured 0.3 s slower than the same render without its
+    user cache, measured next): taking turns, each case meets the same machine.
+    """
+    names = list(cases)
+    timed: dict[str, list[Run]] = {name: [] for name in names}
+    for turn in range(repeat):
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            argv, before, env = cases[name]
+            if callable(before):
+                before()
+            timed[name].append(run(argv, cwd, env))
+    out = {}
+    for name in names:
+        argv, before, env = cases[name]
+        if callable(before):
+            before()
+        sampled = run(argv, cwd, env, sample=True)
+        runs = timed[name]
+        out[name] = (statistics.median(r.wall for r in runs), max(r.rss_mb for r in runs), sampled.total_mb,
+                     runs[-1])
+    return out
 
 
 def pubsite_env() -> dict[str, str]:
@@ -231,8 +263,6 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
     out: dict[str, object] = {"corpus": str(corpus)}
     try:
         bare = [PY, "-c", f"import bibtexparser; bibtexparser.parse_file({str(corpus)!r})"]
-        out["bare"] = median_run(bare, work, repeat)[:3]
-
         render_cmd = [PY, "-m", "pubsite", "render", "--bib", str(corpus), "--format", "page",
                       "-o", "out.html"]
         cache = work / ".pubsite-cache"
@@ -241,21 +271,24 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
             shutil.rmtree(cache, ignore_errors=True)
             (work / "out.html").unlink(missing_ok=True)
 
-        wall, rss, total, last = median_run(render_cmd, work, repeat, before=clean, env=env)
-        out["cold"] = (wall, rss, total)
-        out["summary"] = summary(last.stderr)
-        out["code"] = last.code
-        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:3]
-        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:3]
-        first_env = dict(env, XDG_CACHE_HOME=str(work / "user-cache"))
-
         def clean_all() -> None:  # a first run on the machine: no compiled templates, no venue index
             clean()
             shutil.rmtree(work / "user-cache", ignore_errors=True)
 
-        out["first"] = median_run(render_cmd, work, repeat, before=clean_all, env=first_env)[:3]
-        out["cold, no cache"] = median_run(render_cmd + ["--no-cache"], work, repeat, before=clean,
-                                           env=env)[:3]
+        first_env = dict(env, XDG_CACHE_HOME=str(work / "user-cache"))
+        cold = interleaved({"bare": (bare, None, None), "cold": (render_cmd, clean, env),
+                            "first": (render_cmd, clean_all, first_env),
+                            "cold, no cache": (render_cmd + ["--no-cache"], clean, env)}, work, repeat)
+        out["bare"] = cold["bare"][:3]
+        out["cold"] = cold["cold"][:3]
+        out["summary"] = summary(cold["cold"][3].stderr)
+        out["code"] = cold["cold"][3].code
+        out["first"] = cold["first"][:3]
+        out["cold, no cache"] = cold["cold, no cache"][:3]
+        clean()
+        run(render_cmd, work, env)  # what the warm runs find
+        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:3]
+        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:3]
         stage_dir = work / "stages"
         stage_dir.mkdir()
         out["stages"] = stages(corpus, stage_dir)
