@@ -69,7 +69,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
     from .packing import pack, unpack
     from .parallel import Forked, fork_work, split_map
     from .publications import build
-    from .splitter import bounds_from
+    from .splitter import bounds_from, line_of
 
     owners = Owners.from_names(config.owner)
     options = {"aliases": config.venue_aliases, "venue_names": config.venue_names,
@@ -113,7 +113,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
         bounds = bounds_from(text, int(len(text) * EARLY_SHARE), 3)
         if len(bounds) < 3:
             return
-        line = text.count("\n", 0, bounds[0]) + 1
+        line = line_of(text, bounds[0]) + 1  # the line its entries have (not every newline counts)
 
         def work() -> list[tuple[Any, ...]]:
             part, _ = bib.parse_text(text[:bounds[-1]], path)

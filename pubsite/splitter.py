@@ -229,6 +229,11 @@ def _is_line_start(text: str, pos: int) -> bool:
     return start == pos or text[start:pos].isspace()
 
 
+def line_of(text: str, pos: int) -> int:
+    """The 0-based line of ``pos``, counted as blocks' lines are (see :class:`_Lines`)."""
+    return _Lines(text).at(pos)
+
+
 def bounds_from(text: str, pos: int, count: int) -> list[int]:
     """The first ``count`` chunk bounds of :func:`split_records` at or after ``pos`` (fewer at the end).
 

@@ -122,7 +122,8 @@ ACCENTED = r'D{\"o}rte M{\o}ller'
 
 def _bibliography(count: int) -> str:
     """``count`` entries, with what makes reading one part of a file differ from reading it
-    whole: macros, crossrefs to entries further down, a repeated key, a broken entry."""
+    whole: macros, crossrefs to entries further down, a repeated key, a broken entry, a backslash
+    before newlines."""
     parts = ["@string{conf = {Proceedings of the Conference}}\n"]
     for n in range(count):
         if n % 7 == 3:  # its parent is near the end of the file
@@ -131,6 +132,8 @@ def _bibliography(count: int) -> str:
         else:
             parts.append(f"@article{{e{n},\n  author = {{Carl Gauss{n} and {ACCENTED}}},\n"
                          f"  title = {{On {{Things}} number {n}}},\n  journal = conf,\n  year = {2000 + n % 20}\n}}\n")
+        if n == count // 4:  # a backslash before a newline: not a line break where lines are counted
+            parts.append("@article{escaped,\n  title = {One \\\n two \\\n three},\n  year = 2003\n}\n")
         if n == count // 2:
             parts.append("@article{e1,\n  title = {A repeated key},\n  year = 2001\n}\n")
             parts.append("@article{broken,\n  title = {No closing brace},\n  year = 2002\n\n")
@@ -172,10 +175,10 @@ def test_a_first_part_read_and_built_in_a_child_gives_what_one_process_does(
     config = load_config(None, {"bib": ("refs.bib", "more.bib"), "cache_dir": None})
     split, here = _build_here_and_count(monkeypatch, config)
     built, problems, _ = split  # type: ignore[misc]
-    assert len(built) == 64 and 0 < here < 40  # most entries of the first part were built elsewhere
+    assert len(built) == 65 and 0 < here < 40  # most entries of the first part were built elsewhere
     assert {p.code for p in problems} >= {"PS102", "PS502"}
     monkeypatch.setattr(parallel, "workers", lambda: 1)
-    assert _build_here_and_count(monkeypatch, config) == (split, 64)
+    assert _build_here_and_count(monkeypatch, config) == (split, 65)
 
 
 @needs_fork
@@ -200,9 +203,9 @@ def test_a_child_that_reads_otherwise_or_fails_leaves_its_part_to_this_process(
     monkeypatch.chdir(root)
     config = load_config(None, {"bib": ("refs.bib",), "cache_dir": None})
     split, here = _build_here_and_count(monkeypatch, config)
-    assert here == 44  # all built here
+    assert here == 45  # all built here
     monkeypatch.setattr(parallel, "workers", lambda: 1)
-    assert _build_here_and_count(monkeypatch, config) == (split, 44)
+    assert _build_here_and_count(monkeypatch, config) == (split, 45)
 
 
 @needs_fork
