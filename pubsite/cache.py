@@ -559,10 +559,11 @@ class FragmentStore:
     The key is a digest of the publication's values, so an entry whose
     displayed data changed in any way (its own fields, a duplicate merged into
     it, a co-author's URL from config) misses; the store's name covers the
-    code, the whole configuration and the site's templates.  Kept with
-    ``marshal``, as the UTF-8 bytes the page prints: loading it is a fraction
-    of the page's render, and neither writing it nor printing an entry from
-    it decodes or encodes the text.
+    code, the whole configuration and the site's templates.  A publication
+    shown just as it was built is keyed by its entry instead (see
+    :meth:`as_built`).  Kept with ``marshal``, as the UTF-8 bytes the page
+    prints: loading it is a fraction of the page's render, and neither
+    writing it nor printing an entry from it decodes or encodes the text.
     """
 
     def __init__(self, cache: RenderCache, digest: str) -> None:
@@ -571,16 +572,34 @@ class FragmentStore:
         loaded = cache._read_dicts(self.name, 1)
         self.old: dict[bytes, tuple[bytes, bytes | None]] = loaded[0] if loaded else {}
         self.new: dict[bytes, tuple[Any, Any]] = {}
+        self._built: dict[int, tuple[Any, Any]] = {}
 
-    @staticmethod
-    def key(pub: Any) -> bytes:
-        """:func:`fragment_key` of the publication.
+    def as_built(self, built: Iterable[tuple[Any, Any]]) -> None:
+        """Say which publications are shown just as ``build`` made them from their entries: pairs
+        ``(entry, publication)``.
+
+        Such a publication is what ``build`` makes of its entry's key, type
+        and fields with this render's settings (which the entry store relies
+        on too, and the store's name covers), so a digest of those keys it:
+        a third of the cost of digesting everything it holds, which every
+        entry of a large first render paid (0.2 s of CPU on large.bib).  One
+        that a duplicate or the co-author links changed afterwards is another
+        object, and keeps :func:`fragment_key`.
+        """
+        self._built = {id(pub): (pub, entry) for entry, pub in built if pub is not None}
+
+    def key(self, pub: Any) -> bytes:
+        """The entry's key in the store (see :meth:`as_built` and :func:`fragment_key`).
 
         Made where the entry is formatted, on both cores, even on a first
         render that finds nothing: made by the store's writer instead, the
         keys were the last thing a large render waited for (about 0.13 s of
         large.bib's cold render).
         """
+        found = self._built.get(id(pub))
+        if found is not None and found[0] is pub:  # the very object built (ids are reused once freed)
+            entry = found[1]
+            return hashlib.sha256(b"built\0" + marshal.dumps((entry.key, entry.type, entry.fields), 0)).digest()
         return fragment_key(pub)
 
     def get(self, key: bytes) -> tuple[bytes, bytes | None] | None:

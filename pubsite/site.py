@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import gc
 import os
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .building import Progress
 from .config import Config
@@ -195,8 +195,11 @@ def _render_cached(config: Config, progress: Progress | None) -> Result:
 def _render(config: Config, progress: Progress | None, cache: RenderCache | None) -> Result:
     from .targets import planned
 
-    kept: list[object] = []
+    kept: list[Any] = []
     site, problems = build_site(config, progress, cache, kept)
-    files = planned(site, config, cache.fragments() if cache is not None else None)
+    store = cache.fragments() if cache is not None else None
+    if store is not None:
+        store.as_built(kept[0][0])  # the entries as built, kept alive with the result
+    files = planned(site, config, store)
     return Result(problems=tuple(problems), files=files, publication_count=len(site.publications),
                   news_count=len(site.news), site_=site, config=config, kept_=tuple(kept))

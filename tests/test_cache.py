@@ -354,6 +354,13 @@ def _entry_template(site: Path) -> None:
         packaged.read_text().replace('<strong class="pubsite-title">', '<strong class="pubsite-title" data-x="1">'))
 
 
+def _add_preprint(site: Path) -> None:  # merged into the published version, which gains its arXiv link
+    with (site / "data/publications.bib").open("a") as bib:
+        bib.write("\n@article{he2022gluefl,\n  title={{GlueFL}: Reconciling Client Sampling},\n"
+                  "  author={He, Shiqi and Yan, Qifan},\n  journal={arXiv preprint arXiv:2212.00001},\n"
+                  "  eprint={2212.00001}, archiveprefix={arXiv},\n  year={2022}\n}\n")
+
+
 ALL_TITLES = ["A Third Paper", "Anchor Sampling for Federated Learning", "GlueFL: Reconciling Client Sampling"]
 
 
@@ -362,6 +369,7 @@ ALL_TITLES = ["A Third Paper", "Anchor Sampling for Federated Learning", "GlueFL
     (_edit_news, []),
     (_color_config, ALL_TITLES),  # a setting the entry template reads
     (_coauthor_url, ALL_TITLES),
+    (_add_preprint, ["GlueFL: Reconciling Client Sampling"]),  # unchanged entry, changed publication
     (_entry_template, []),  # a site's own entry macro: its entries are never cached
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_only_changed_entries_are_formatted_again(site: Path, formatted: list[str], change: Callable[[Path], None],
@@ -501,3 +509,14 @@ def test_render_and_check_report_a_bad_preview_alike(write_site: Callable[..., P
     rendered = [p for p in render_site(config()).problems if p.code == "PS301"]
     assert len(rendered) == 1 and "preprint" in rendered[0].message  # merged into its published version
     assert rendered == [p for p in check_site(config()).problems if p.code == "PS301"]
+
+
+def test_entries_shown_as_built_are_keyed_by_their_entry(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    digested: list[str] = []
+    real = cache_module.fragment_key
+    monkeypatch.setattr(cache_module, "fragment_key", lambda pub: digested.append(pub.key) or real(pub))
+    render()
+    assert digested == []  # all three are shown as built
+    _add_preprint(site)
+    render()
+    assert digested == ["he2023gluefl"]  # the one the preprint was merged into
