@@ -155,6 +155,13 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
             if identify and found[0] is not None:
                 identities[index] = found[2] or store.identify(own_fields(entry, parents))  # type: ignore[union-attr]
         done = len(entries) - len(missing)
+
+        def report(count: int, of: int) -> None:
+            """Progress after ``count`` of this process's ``of`` entries: another process's part
+            goes at about the same pace."""
+            if progress is not None and os.getpid() == parent:
+                progress(min(len(entries), done + count * len(missing) // of), len(entries))
+
         built_missing: dict[int, Built] = {}
         if early is not None:
             # The child's part: the first file's entries above its bound, but those with a crossref.
@@ -168,8 +175,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
             mine = [index for index in missing if index not in theirs]
             for count, index in enumerate(mine, 1):
                 built_missing[index] = build_one(entries[index])
-                if progress is not None:  # the child's part goes at about the same pace
-                    progress(min(len(entries), done + count * len(missing) // len(mine)), len(entries))
+                report(count, len(mine))
             sent, early = early.result(), None
             if sent is not None and {item[0] for item in sent} == theirs and all(
                     entries[index].line == line and entries[index].key == key and len(entries[index].raw) == size
@@ -182,11 +188,9 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
         else:
             def build_some(chunk: Sequence[int]) -> list[Built]:
                 out: list[Built] = []
-                child = os.getpid() != parent
                 for index in chunk:
                     out.append(build_one(entries[index]))
-                    if progress is not None and not child:  # the child's part goes at about the same pace
-                        progress(min(len(entries), done + len(out) * len(missing) // len(chunk)), len(entries))
+                    report(len(out), len(chunk))
                 return out
 
             built_missing = dict(zip(missing, split_map(build_some, missing, send, receive)))

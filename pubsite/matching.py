@@ -201,10 +201,16 @@ def _bucket_keys(item: Identity) -> list[tuple[str, str]]:
     if item.arxiv:
         keys.append(("arxiv", item.arxiv))
     if item.title:
-        words = item.title.split()
-        keys.append(("head", " ".join(words[:4])))
-        keys.append(("tail", " ".join(words[-4:])))
+        head, tail = _title_keys(item.title)
+        keys.append(("head", head))
+        keys.append(("tail", tail))
     return keys
+
+
+def _title_keys(title: str) -> tuple[str, str]:
+    """A title's first and last four words: two titles that are the same paper share one of them."""
+    words = title.split()
+    return " ".join(words[:4]), " ".join(words[-4:])
 
 
 def find_duplicates(items: Sequence[Identity]) -> list[tuple[int, int, str]]:
@@ -234,11 +240,9 @@ def find_duplicates(items: Sequence[Identity]) -> list[tuple[int, int, str]]:
         if item.arxiv and arxiv_first.setdefault(item.arxiv, index) != index:
             file_again(1, item.arxiv, index)
         if item.title:
-            words = item.title.split()
-            head = " ".join(words[:4])
+            head, tail = _title_keys(item.title)
             if head_first.setdefault(head, index) != index:
                 file_again(2, head, index)
-            tail = " ".join(words[-4:])
             if tail_first.setdefault(tail, index) != index:
                 file_again(3, tail, index)
     pairs: dict[tuple[int, int], str] = {}
