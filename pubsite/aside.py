@@ -26,6 +26,21 @@ MIN_ITEMS = 1000
 #: ``write``, which holds what it writes).
 _pending: list[tuple[int, int, str, Callable[[], None]]] = []
 
+#: Where reaped writers' data goes instead of being freed, when the process is about to end anyway
+#: (see :func:`keep_until_exit`).
+_kept: list[object] | None = None
+
+
+def keep_until_exit(kept: list[object]) -> None:
+    """Put what reaped writers held into ``kept`` rather than freeing it.
+
+    For a program that ends with ``os._exit`` and never frees ``kept``
+    (``pubsite.cli.main``): letting go of a large render's stores still wrote
+    to the 10,000 pages their objects live in, 22 ms at the end of the render.
+    """
+    global _kept
+    _kept = kept
+
 
 def write_aside(write: Callable[[], None], items: int, name: str) -> None:
     """``write()`` of the store ``name``, in a forked child when ``items`` make it worth it and a
@@ -73,6 +88,8 @@ def wait(name: str | None = None) -> None:
         if name is not None and writes != name:
             continue
         _pending.remove(item)
+        if _kept is not None:
+            _kept.append(write)
         if parent == me:  # a forked worker inherits the list, not the children
             try:
                 os.waitpid(pid, 0)

@@ -432,11 +432,15 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point.
 
     A large render leaves millions of objects; freeing them one by one at
-    exit took half a second after the work was done.  The process ends
+    exit took half a second after the work was done (and so is what the
+    render's cache writers held: see :func:`pubsite.aside.keep_until_exit`).  The process ends
     without that (streams flushed first; pubsite registers no exit handlers).
     """
+    from . import aside
+
     global _KEPT
     _KEPT = []
+    aside.keep_until_exit(_KEPT)
     try:
         cli.main(args=argv, prog_name="pubsite")
     except SystemExit as done:

@@ -464,6 +464,37 @@ def test_reading_one_store_waits_for_its_own_writer_only(tmp_path: Path, aside_f
     assert slow.read_text() == "done"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_program_about_to_end_keeps_what_its_writers_held(tmp_path: Path, aside_forks: list[int],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import weakref
+
+    from pubsite import aside
+
+    class Payload:
+        pass
+
+    def writer() -> tuple[Callable[[], None], weakref.ref[Payload]]:
+        payload = Payload()
+        return (lambda: (tmp_path / "store").write_text(str(id(payload)))), weakref.ref(payload)
+
+    write, held = writer()
+    aside.write_aside(write, 1, "entries-x.bin")
+    del write
+    aside.wait()
+    assert aside_forks and (tmp_path / "store").exists()
+    assert held() is None  # a library caller gets the memory back once the writer is reaped
+
+    kept: list[object] = []
+    monkeypatch.setattr(aside, "_kept", None)
+    aside.keep_until_exit(kept)
+    write, held = writer()
+    aside.write_aside(write, 1, "entries-x.bin")
+    del write
+    aside.wait()
+    assert held() is not None and len(kept) == 1  # the command line, which ends without freeing, skips it
+
+
 def test_duplicates_found_from_kept_identities_are_the_ones_found_afresh(
         write_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     bib = BIB + """

@@ -63,6 +63,26 @@ def test_a_render_leaves_garbage_collection_as_it_found_it(site: Path, monkeypat
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+def test_a_render_hands_what_it_made_to_the_oldest_generation(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No collection walks the render's objects on the way out (the young generation held them all)."""
+    monkeypatch.chdir(site)
+    config = load_config(None, {"cache_dir": None})
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        result = render_site(config)
+    finally:
+        gc.callbacks.remove(seen)
+    assert result.publication_count > 0
+    assert collections == []
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 def test_a_render_leaves_collection_off_when_the_caller_had_turned_it_off(site: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(site)
