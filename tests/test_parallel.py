@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -244,3 +245,96 @@ def test_entries_built_in_an_early_child_fill_the_cache(
     edited = render_site(config).text
     assert built == ["e2"]  # the store had all the others, those the child built included
     assert edited == render_site(load_config(None, {"format": "page", "cache_dir": None})).text != first
+
+
+NEWS = """\
+- date: 2024-05
+  text: "[Lotto](https://example.org/lotto.pdf) has been *accepted*"
+  colour: blue
+- date: 2023-09
+  text: Starting my PhD
+  link: javascript:alert(1)
+"""
+
+
+@pytest.fixture
+def news_site(write_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_site({"data/publications.bib": _bibliography(3), "data/news.yaml": NEWS})
+    monkeypatch.chdir(root)
+    return root
+
+
+def _news_readers(monkeypatch: pytest.MonkeyPatch, root: Path, ahead: bool) -> Path:
+    """News read ahead by a child when ``ahead`` (even for this small bib); the pids that read
+    them are written to the returned file (a child cannot tell this process otherwise)."""
+    from pubsite import site
+
+    monkeypatch.setattr(site, "NEWS_AHEAD_BYTES", 0 if ahead else 10**12)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    readers = root / "readers"
+    real = site.build_news
+
+    def build_news(config: object) -> object:
+        with open(readers, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site, "build_news", build_news)
+    return readers
+
+
+@needs_fork
+def test_news_read_ahead_by_a_child_are_the_news_read_here(news_site: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    config = replace(load_config(None, {"format": "page"}), cache_dir=None)
+    readers = _news_readers(monkeypatch, news_site, ahead=False)
+    here = render_site(config)
+    assert readers.read_text().split() == [str(os.getpid())]
+    readers.unlink()
+    _news_readers(monkeypatch, news_site, ahead=True)
+    ahead = render_site(config)
+    assert readers.read_text().split() != [str(os.getpid())]  # read in a child only
+    assert ahead.text == here.text and "<em>accepted</em>" in ahead.text
+    assert ahead.problems == here.problems
+    assert {p.code for p in ahead.problems} >= {"PS404", "PS405"}  # the news' warnings came back too
+
+
+@needs_fork
+def test_a_bad_news_file_read_ahead_fails_like_one_read_here(news_site: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubsite.errors import PubsiteError
+
+    (news_site / "data" / "news.yaml").write_text("- date: 2024-05\n  text: [unclosed\n", encoding="utf-8")
+    config = replace(load_config(None, {"format": "page"}), cache_dir=None)
+    messages = []
+    for ahead in (False, True):
+        _news_readers(monkeypatch, news_site, ahead=ahead)
+        with pytest.raises(PubsiteError) as raised:
+            render_site(config)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1] and "news.yaml" in messages[0] and "invalid YAML" in messages[0]
+
+
+@needs_fork
+def test_a_render_that_fails_stops_the_news_child(news_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pubsite import site
+    from pubsite.errors import PubsiteError
+
+    (news_site / "data" / "publications.bib").unlink()
+    (news_site / "data" / "publications.bib").mkdir()  # sized, but not a file to read
+    _news_readers(monkeypatch, news_site, ahead=True)
+    forked: list[int] = []
+    real_fork = parallel.fork_work
+
+    def fork_work(work: Callable[[], list[object]]) -> parallel.Forked | None:
+        child = real_fork(work)
+        if child is not None:
+            forked.append(child.pid)
+        return child
+
+    monkeypatch.setattr(parallel, "fork_work", fork_work)
+    with pytest.raises(PubsiteError, match="publications.bib"):
+        site.render_site(replace(load_config(None, {"format": "page"}), cache_dir=None))
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # not left behind, running or unreaped
