@@ -35,12 +35,18 @@ Progress = Callable[[int, int], None]
 #: forked as soon as the file is read (see :func:`build_all`).
 EARLY_BYTES = 300_000
 
-#: The part of that file the child reads and builds, in characters.  It reads its part while this
-#: process reads the whole file (it needs every entry), so its share of the building is what
-#: balances the two: timed on large.bib on a 2-core Linux VM (medians of 3 alternating runs,
-#: building done at 1.074 s, 1.078 s and 1.137 s for 0.5, 0.55 and 0.45, and 1.119 s when the
-#: child is forked once the whole file is read), 0.55 left this process waiting least.
-EARLY_SHARE = 0.55
+#: The part of that file the child reads and may build, in characters.  It reads its part while
+#: this process reads the whole file (it needs every entry), builds it from the front, and this
+#: process, once done with the rest, builds it from the back until the two meet (see
+#: :class:`pubsite.parallel.Claims`).  On large.bib on a 2-core Linux VM, at 0.55 the child ran
+#: out of entries 50-100 ms before this process was done; at 0.6 this process took the last 400
+#: to 1,200 of the child's 8,400 entries, and cold renders took the same time (alternating
+#: medians of 13).  The larger part leaves the child work when this process is the slow one.
+EARLY_SHARE = 0.6
+
+#: Entries the early child hands over at a time, and how often this process looks for them
+#: (see :class:`pubsite.parallel.Batches`).
+BATCH = 256
 
 
 def build_all(config: Config, progress: Progress | None, cache: RenderCache | None, identify: bool,
@@ -53,21 +59,23 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
 
     On two cores, a large first file's first part is read and built by a
     child forked as soon as the file is read, while this process reads the
-    whole bibliography (it needs every entry) and then builds the rest:
+    whole bibliography (it needs every entry) and then builds the rest, and
+    then the child's part from its far end until it meets the child:
     reading in the child only costs its own core, where a child forked after
     reading could only share the building.  The text up to a block bound reads
     as the same entries as the whole file (see
     :func:`pubsite.splitter.bounds_from`); the child leaves out entries with a
-    crossref (resolved against the whole file), and what it sends is matched
-    back by position, line, key and length, or built here again.  Otherwise
-    the entries are built by :func:`pubsite.parallel.split_map`.
+    crossref (resolved against the whole file), hands over what it built a
+    batch at a time, taken in here while this process builds, and all of it
+    is matched back by position, line, key and length, or built here again.
+    Otherwise the entries are built by :func:`pubsite.parallel.split_map`.
     """
     from . import bib
     from .cache import identity_key
     from .matching import Identity, identity, own_fields, remember_families
     from .names import Owners
     from .packing import pack, unpack
-    from .parallel import Forked, fork_work, split_map
+    from .parallel import Batches, Claims, Forked, fork_work, split_map
     from .publications import build
     from .splitter import bounds_from, line_of
 
@@ -103,9 +111,11 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
 
     early: Forked | None = None
     early_path, early_line = "", 0
+    claims: Claims | None = None
+    batches: Batches | None = None
 
     def start_early(path: str, text: str) -> None:
-        nonlocal early, early_path, early_line
+        nonlocal early, early_path, early_line, claims, batches
         if len(text) < EARLY_BYTES or store is not None and store.old:
             return  # small, or most entries will come from the store: split_map splits what is left
         # The child reads up to a few bounds past its part: only the last chunk read may read
@@ -118,17 +128,26 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
         def work() -> list[tuple[Any, ...]]:
             part, _ = bib.parse_text(text[:bounds[-1]], path)
             out = []
+            position = 0
             for index, entry in enumerate(part):
                 if entry.line >= line:
                     break
                 if entry.get("crossref") is not None:
                     continue
+                if not shared.take_front(position):
+                    break  # this process has built the rest
+                position += 1
                 built = build_one(entry)
                 out.append((index, entry.line, entry.key, len(entry.raw)) + send(built))
-            return out
+                if len(out) == BATCH:
+                    sent.put(out)
+                    out = []
+            sent.put(out)
+            return []  # all handed over: the empty list says the child is done and well
 
+        shared, sent = Claims(), Batches()
         early = fork_work(work)
-        early_path, early_line = path, line
+        early_path, early_line, claims, batches = path, line, shared, sent
 
     def send(result: Built) -> tuple[Any, ...]:
         ident = result[3]
@@ -164,6 +183,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
 
         built_missing: dict[int, Built] = {}
         if early is not None:
+            assert claims is not None and batches is not None
             # The child's part: the first file's entries above its bound, but those with a crossref.
             theirs = set()
             for index in missing:
@@ -172,18 +192,48 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
                     break
                 if entry.get("crossref") is None:
                     theirs.add(index)
+            from_child: dict[int, Built] = {}
+            believed = True
+
+            def take_in() -> None:
+                """The child's results handed over so far, made publications again here."""
+                nonlocal believed
+                for index, line, key, size, *sent in batches.take():  # type: ignore[union-attr]
+                    entry = entries[index] if index in theirs else None
+                    if entry is None or entry.line != line or entry.key != key or len(entry.raw) != size:
+                        believed = False  # it read otherwise than this process: none of it is used
+                    if believed:
+                        built = receive(sent)
+                        if built[2] is not None:
+                            built = (unpack(built[2], entry.fields),) + built[1:]  # type: ignore[union-attr]
+                        from_child[index] = built
+
             mine = [index for index in missing if index not in theirs]
             for count, index in enumerate(mine, 1):
                 built_missing[index] = build_one(entries[index])
+                if count % BATCH == 0:
+                    take_in()
                 report(count, len(mine))
-            sent, early = early.result(), None
-            if sent is not None and {item[0] for item in sent} == theirs and all(
-                    entries[index].line == line and entries[index].key == key and len(entries[index].raw) == size
-                    for index, line, key, size, *_ in sent):
-                for index, _, _, _, *result in sent:
-                    built_missing[index] = receive(result)
-            else:  # the child failed, or read otherwise than this process: its part is built here
-                for index in sorted(theirs):
+            # Then the child's part from its far end, until this process meets the child (see Claims).
+            order = sorted(theirs)
+            for position in range(len(order) - 1, -1, -1):
+                if not claims.take_back(position):
+                    break
+                built_missing[order[position]] = build_one(entries[order[position]])
+                if position % BATCH == 0:
+                    take_in()
+                report(len(mine) + len(order) - position, len(mine))
+            finished, early = early.result(), None
+            if finished is not None:
+                take_in()  # the last batches
+            claims.close()
+            batches.close()
+            if finished is not None and believed:
+                for index, result in from_child.items():
+                    if index not in built_missing:  # both may take the entry where they met
+                        built_missing[index] = result
+            for index in order:  # what neither took; all the child's part if it failed or read otherwise
+                if index not in built_missing:
                     built_missing[index] = build_one(entries[index])
         else:
             def build_some(chunk: Sequence[int]) -> list[Built]:

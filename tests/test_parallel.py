@@ -171,15 +171,88 @@ def _build_here_and_count(monkeypatch: pytest.MonkeyPatch, config: object) -> tu
 @needs_fork
 def test_a_first_part_read_and_built_in_a_child_gives_what_one_process_does(
         early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
-    root = write_site({"refs.bib": _bibliography(60), "more.bib": "@article{e5,\n  title = {Again}\n}\n"})
-    monkeypatch.chdir(root)
-    config = load_config(None, {"bib": ("refs.bib", "more.bib"), "cache_dir": None})
+    monkeypatch.setattr(parallel.Claims, "take_back", lambda self, position: False)  # the child's part is its own
+    config = _two_files(monkeypatch, write_site)
     split, here = _build_here_and_count(monkeypatch, config)
     built, problems, _ = split  # type: ignore[misc]
     assert len(built) == 65 and 0 < here < 40  # most entries of the first part were built elsewhere
     assert {p.code for p in problems} >= {"PS102", "PS502"}
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     assert _build_here_and_count(monkeypatch, config) == (split, 65)
+
+
+def _two_files(monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> object:
+    root = write_site({"refs.bib": _bibliography(60), "more.bib": "@article{e5,\n  title = {Again}\n}\n"})
+    monkeypatch.chdir(root)
+    return load_config(None, {"bib": ("refs.bib", "more.bib"), "cache_dir": None})
+
+
+def _one_process(monkeypatch: pytest.MonkeyPatch, config: object) -> object:
+    with monkeypatch.context() as m:
+        m.setattr(parallel, "workers", lambda: 1)
+        return _build_here_and_count(m, config)[0]
+
+
+@needs_fork
+def test_this_process_takes_over_the_part_of_a_slow_child(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path]) -> None:
+    import time
+
+    from pubsite import publications
+
+    config = _two_files(monkeypatch, write_site)
+    with monkeypatch.context() as m:
+        m.setattr(parallel.Claims, "take_back", lambda self, position: False)
+        _, mine = _build_here_and_count(m, config)
+    parent, real = os.getpid(), publications.build
+
+    def slow_in_child(entry: object, *args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            time.sleep(0.05)
+        return real(entry, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publications, "build", slow_in_child)
+    split, here = _build_here_and_count(monkeypatch, config)
+    assert here > mine + 10  # this process went on into the child's part from its far end
+    assert split == _one_process(monkeypatch, config)
+
+
+@needs_fork
+@pytest.mark.parametrize("meeting", ["both take", "neither takes"])
+def test_entries_where_the_two_meet_are_built_once_whoever_takes_them(
+        early_child: None, monkeypatch: pytest.MonkeyPatch, write_site: Callable[..., Path], meeting: str) -> None:
+    config = _two_files(monkeypatch, write_site)
+    if meeting == "both take":  # this process takes every entry, the child's too
+        monkeypatch.setattr(parallel.Claims, "take_back", lambda self, position: True)
+    else:  # the child stops after five, and this process takes none of its part while it runs
+        monkeypatch.setattr(parallel.Claims, "take_back", lambda self, position: False)
+        monkeypatch.setattr(parallel.Claims, "take_front", lambda self, position: position < 5)
+    split, here = _build_here_and_count(monkeypatch, config)
+    assert split == _one_process(monkeypatch, config)
+    assert here == (65 if meeting == "both take" else 60)  # the child's five came from the child
+
+
+def test_claims_share_a_list_out_without_gaps() -> None:
+    claims = parallel.Claims()
+    front = [n for n in range(10) if claims.take_front(n)]  # alone, the child could take everything
+    assert front == list(range(10))
+    claims = parallel.Claims()
+    taken_front: list[int] = []
+    taken_back: list[int] = []
+    ahead, back = 0, 9
+    while True:  # the two take turns, as two processes might
+        if claims.take_front(ahead):
+            taken_front.append(ahead)
+            ahead += 1
+        else:
+            break
+        if claims.take_back(back):
+            taken_back.append(back)
+            back -= 1
+        else:
+            break
+    assert sorted(taken_front + taken_back) == list(range(10))
+    assert not set(taken_front) & set(taken_back)
 
 
 @needs_fork
