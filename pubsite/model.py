@@ -112,3 +112,6 @@ class Site:
     publications: tuple[Publication, ...]
     news: tuple[NewsItem, ...]
     title: str = "Publications"
+    #: The profile's bio as sanitised HTML when it was made with the news, which need the same
+    #: Markdown reader (see :func:`pubsite.site.build_site`); None: made from the config when shown.
+    bio: str | None = None

@@ -144,10 +144,10 @@ def build_site(config: Config, progress: Progress | None = None, cache: RenderCa
             news_ahead.cancel()
         raise
     found = news_ahead.result() if news_ahead is not None else None
-    # The child's news, or (no child, or it failed) made here, where a bad news file raises.
-    news, news_problems = found[0] if found else build_news(config)
+    # The child's news and bio, or (no child, or it failed) made here, where a bad news file raises.
+    (news, news_problems), bio = found[0] if found else (build_news(config), None)
     problems.extend(news_problems)
-    return Site(publications=tuple(pubs), news=tuple(news)), sorted(problems)
+    return Site(publications=tuple(pubs), news=tuple(news), bio=bio), sorted(problems)
 
 
 #: A bibliography this large has its news read by a child (see :func:`_news_ahead`).
@@ -155,14 +155,16 @@ NEWS_AHEAD_BYTES = 300_000
 
 
 def _news_ahead(config: Config) -> Forked | None:
-    """:func:`build_news` started in a forked child, when the bibliography is large.
+    """:func:`build_news`, and the profile's bio, made in a forked child when the bibliography is large.
 
     Reading the news (importing PyYAML and markdown-it-py, then parsing) took
     a large render 32-44 ms of the one core that merges and orders the
     entries; the other core is idle at the start, until the first bib file is
-    read.  A small bibliography is not worth a fork.
+    read.  The bio is Markdown too: made here, it imported both all the same.
+    A small bibliography is not worth a fork.
     """
-    if not config.news or not os.path.lexists(config.news):
+    bio = config.profile.bio if config.profile is not None and config.profile.bio else None
+    if not bio and not (config.news and os.path.lexists(config.news)):
         return None
     try:
         size = sum(os.path.getsize(path) for path in config.bib)
@@ -172,7 +174,12 @@ def _news_ahead(config: Config) -> Forked | None:
         return None
     from .parallel import fork_work
 
-    return fork_work(lambda: [build_news(config)])
+    def work() -> list[tuple[tuple[list[NewsItem], list[Problem]], str | None]]:
+        from .news import inline_markdown
+
+        return [(build_news(config), inline_markdown(bio) if bio else None)]
+
+    return fork_work(work)
 
 
 def render_site(config: Config, progress: Progress | None = None) -> Result:

@@ -332,7 +332,8 @@ NEWS = """\
 
 @pytest.fixture
 def news_site(write_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_site({"data/publications.bib": _bibliography(3), "data/news.yaml": NEWS})
+    root = write_site({"data/publications.bib": _bibliography(3), "data/news.yaml": NEWS,
+                       "pubsite.toml": '[profile]\nname = "Ann"\nbio = "Works on *things* at [Uni](https://uni.example)"\n'})
     monkeypatch.chdir(root)
     return root
 
@@ -368,8 +369,10 @@ def test_news_read_ahead_by_a_child_are_the_news_read_here(news_site: Path,
     ahead = render_site(config)
     assert readers.read_text().split() != [str(os.getpid())]  # read in a child only
     assert ahead.text == here.text and "<em>accepted</em>" in ahead.text
+    assert 'Works on <em>things</em> at <a href="https://uni.example">Uni</a>' in ahead.text
     assert ahead.problems == here.problems
     assert {p.code for p in ahead.problems} >= {"PS404", "PS405"}  # the news' warnings came back too
+    assert here.site_.bio is None and ahead.site_.bio is not None  # the bio was made by the child too
 
 
 @needs_fork
