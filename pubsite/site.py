@@ -19,10 +19,10 @@ from .fsutil import Output, EncodedOutput
 from .model import Site
 
 if TYPE_CHECKING:  # the rest is imported where used: a cached render needs none of it
-    from .parallel import Forked
     from .bib import RawEntry
     from .cache import RenderCache
     from .model import NewsItem, Publication
+    from .parallel import Forked
 
 
 @dataclass(frozen=True)
