@@ -147,6 +147,10 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
 
         shared, sent = Claims(), Batches()
         early = fork_work(work)
+        if early is None:  # no second core to use (or no fork): split_map decides, as for a small file
+            shared.close()
+            sent.close()
+            return
         early_path, early_line, claims, batches = path, line, shared, sent
 
     def send(result: Built) -> tuple[Any, ...]:
@@ -226,8 +230,6 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
             finished, early = early.result(), None
             if finished is not None:
                 take_in()  # the last batches
-            claims.close()
-            batches.close()
             if finished is not None and believed:
                 for index, result in from_child.items():
                     if index not in built_missing:  # both may take the entry where they met
@@ -247,6 +249,9 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
     finally:
         if early is not None:  # an error before its result was taken
             early.cancel()
+        if claims is not None and batches is not None:
+            claims.close()
+            batches.close()
     gc.freeze()
     made = [built_missing[index] for index in missing]
     if store is not None:
