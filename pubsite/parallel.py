@@ -155,18 +155,30 @@ class Batches:
         self._shared[0:8] = self._end.to_bytes(8, "little")
 
     def take(self) -> list[Any]:
-        """Here: the items of every batch handed over since the last call."""
+        """Here: the items of every whole batch handed over since the last call.
+
+        A batch the counter announces but this process cannot read whole yet
+        (a processor that orders memory weakly may show the counter first) is
+        left for the next call; one never read whole leaves its items to the
+        caller, which builds whatever the child did not hand over.
+        """
         end = int.from_bytes(self._shared[0:8], "little")
         if end <= self._end:
             return []
         data = memoryview(os.pread(self._file.fileno(), end - self._end, self._end))
-        self._end = end
         items: list[Any] = []
         at = 0
-        while at < len(data):
+        while at + 8 <= len(data):
             size = int.from_bytes(data[at:at + 8], "little")
-            items.extend(pickle.loads(data[at + 8:at + 8 + size]))
+            if not size or at + 8 + size > len(data):
+                break
+            try:
+                batch = pickle.loads(data[at + 8:at + 8 + size])
+            except Exception:  # not all of it there yet
+                break
+            items.extend(batch)
             at += 8 + size
+        self._end += at
         return items
 
     def close(self) -> None:

@@ -414,3 +414,23 @@ def test_a_render_that_fails_stops_the_news_child(news_site: Path, monkeypatch: 
     assert len(forked) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(forked[0], os.WNOHANG)  # not left behind, running or unreaped
+
+
+def test_batches_are_taken_whole_or_left_for_later() -> None:
+    import pickle
+
+    def frame(items: list[int]) -> bytes:
+        data = pickle.dumps(items)
+        return len(data).to_bytes(8, "little") + data
+
+    batches = parallel.Batches()  # read as this process reads what a child handed over
+    first, second = frame([1, 2]), frame([3])
+    fd = batches._file.fileno()
+    os.pwrite(fd, first, 0)
+    batches._shared[0:8] = (len(first) + len(second)).to_bytes(8, "little")  # announced before it is there
+    assert batches.take() == [1, 2]
+    assert batches.take() == []
+    os.pwrite(fd, second, len(first))
+    assert batches.take() == [3]
+    assert batches.take() == []
+    batches.close()
