@@ -230,7 +230,7 @@ def build_all(config: Config, progress: Progress | None, cache: RenderCache | No
             finished, early = early.result(), None
             if finished is not None:
                 take_in()  # the last batches
-            if finished is not None and believed:
+            if finished is not None and believed:  # (take_in may have found it read otherwise)
                 for index, result in from_child.items():
                     if index not in built_missing:  # both may take the entry where they met
                         built_missing[index] = result

@@ -12,7 +12,7 @@ import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .building import Progress
+from .building import EARLY_BYTES, Progress
 from .config import Config
 from .errors import Problem, ProblemCounts
 from .fsutil import Output, EncodedOutput
@@ -150,8 +150,9 @@ def build_site(config: Config, progress: Progress | None = None, cache: RenderCa
     return Site(publications=tuple(pubs), news=tuple(news), bio=bio), sorted(problems)
 
 
-#: A bibliography this large has its news read by a child (see :func:`_news_ahead`).
-NEWS_AHEAD_BYTES = 300_000
+#: A bibliography this large has its news read by a child (see :func:`_news_ahead`): as large as a
+#: first file whose build is split.
+NEWS_AHEAD_BYTES = EARLY_BYTES
 
 
 def _news_ahead(config: Config) -> Forked | None:
