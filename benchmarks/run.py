@@ -8,9 +8,10 @@ Without ``--corpus`` it measures ``medium.bib`` and ``large.bib`` from the
 shared corpora folder beside the repository.  For each corpus it prints:
 
 - entries rendered / reported (errors, warnings);
-- median wall time and peak RSS of cold ``pubsite render --format page``
-  (empty cache, and ``--no-cache``), warm ``render`` and warm ``render
-  --check`` (nothing changed); a cold render finds the compiled templates
+- median wall time, peak RSS and CPU time of cold ``pubsite render --format
+  page`` (empty cache, ``--no-cache``, and on one core with
+  ``PUBSITE_JOBS=1``), warm ``render`` and warm ``render --check`` (nothing
+  changed); a cold render finds the compiled templates
   and the venue index that any earlier run left in the user's cache folder,
   as Python finds its ``.pyc`` files, and "cold, 1st run" is one without
   them either;
@@ -23,7 +24,8 @@ shared corpora folder beside the repository.  For each corpus it prints:
 
 Every tool runs as a fresh subprocess, so times include interpreter start-up,
 as a user or a CI job experiences them; the bare parse and the cold renders
-take turns, run after run, so that a noisy machine slows them alike.  Peak RSS comes from ``wait4``.
+take turns, run after run, so that a noisy machine slows them alike.  Peak RSS and CPU time come
+from ``wait4`` (CPU time counts every process a run forked and waited for: what two cores cost over one).
 Nothing here is a pass/fail test: the numbers go to the README.
 """
 
@@ -52,13 +54,15 @@ PY = sys.executable
 
 @dataclass(frozen=True)
 class Run:
-    """One subprocess: wall seconds, peak RSS in MiB, peak memory of all its processes, exit code, stderr."""
+    """One subprocess: wall seconds, peak RSS in MiB, peak memory of all its processes, exit code, stderr,
+    and the CPU seconds (user and system) of it and every child it waited for."""
 
     wall: float
     rss_mb: float
     total_mb: float
     code: int
     stderr: str
+    cpu: float = 0.0
 
 
 def _tree_pss_mb(pid: int) -> float:
@@ -117,12 +121,14 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None, sample: b
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Run(wall, usage.ru_maxrss / 1024, sampler.peak, proc.returncode, text)
+    return Run(wall, usage.ru_maxrss / 1024, sampler.peak, proc.returncode, text,
+               usage.ru_utime + usage.ru_stime)
 
 
 def median_run(argv: list[str], cwd: Path, repeat: int, before: object = None,
-               env: dict[str, str] | None = None) -> tuple[float, float, float, Run]:
-    """Median wall time and max peak RSS over ``repeat`` runs, and the peak total PSS of one more run.
+               env: dict[str, str] | None = None) -> tuple[float, float, float, float, Run]:
+    """Median wall time, max peak RSS and median CPU time over ``repeat`` runs, and the peak total PSS
+    of one more run.
 
     ``before`` resets state before each run.
     """
@@ -133,13 +139,14 @@ def median_run(argv: list[str], cwd: Path, repeat: int, before: object = None,
         runs.append(run(argv, cwd, env, sample=len(runs) == repeat))
     timed = runs[:repeat]
     return (statistics.median(r.wall for r in timed), max(r.rss_mb for r in timed),
-            runs[-1].total_mb, timed[-1])
+            runs[-1].total_mb, statistics.median(r.cpu for r in timed), timed[-1])
 
 
 Case = tuple[list[str], Any, "dict[str, str] | None"]  # argv, what resets state before a run, env
 
 
-def interleaved(cases: dict[str, Case], cwd: Path, repeat: int) -> dict[str, tuple[float, float, float, Run]]:
+def interleaved(cases: dict[str, Case], cwd: Path, repeat: int,
+                ) -> dict[str, tuple[float, float, float, float, Run]]:
     """:func:`median_run` of each case, the cases taking turns (in a rotating order) run after run.
 
     Timed one after another, the cases measured first ran slower on a noisy
@@ -162,7 +169,7 @@ def interleaved(cases: dict[str, Case], cwd: Path, repeat: int) -> dict[str, tup
         sampled = run(argv, cwd, env, sample=True)
         runs = timed[name]
         out[name] = (statistics.median(r.wall for r in runs), max(r.rss_mb for r in runs), sampled.total_mb,
-                     runs[-1])
+                     statistics.median(r.cpu for r in runs), runs[-1])
     return out
 
 
@@ -278,17 +285,19 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
         first_env = dict(env, XDG_CACHE_HOME=str(work / "user-cache"))
         cold = interleaved({"bare": (bare, None, None), "cold": (render_cmd, clean, env),
                             "first": (render_cmd, clean_all, first_env),
-                            "cold, no cache": (render_cmd + ["--no-cache"], clean, env)}, work, repeat)
-        out["bare"] = cold["bare"][:3]
-        out["cold"] = cold["cold"][:3]
-        out["summary"] = summary(cold["cold"][3].stderr)
-        out["code"] = cold["cold"][3].code
-        out["first"] = cold["first"][:3]
-        out["cold, no cache"] = cold["cold, no cache"][:3]
+                            "cold, no cache": (render_cmd + ["--no-cache"], clean, env),
+                            "one core": (render_cmd, clean, dict(env, PUBSITE_JOBS="1"))}, work, repeat)
+        out["bare"] = cold["bare"][:4]
+        out["cold"] = cold["cold"][:4]
+        out["summary"] = summary(cold["cold"][4].stderr)
+        out["code"] = cold["cold"][4].code
+        out["first"] = cold["first"][:4]
+        out["cold, no cache"] = cold["cold, no cache"][:4]
+        out["one core"] = cold["one core"][:4]
         clean()
         run(render_cmd, work, env)  # what the warm runs find
-        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:3]
-        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:3]
+        out["warm"] = median_run(render_cmd, work, repeat, env=env)[:4]
+        out["check"] = median_run(render_cmd + ["--check"], work, repeat, env=env)[:4]
         stage_dir = work / "stages"
         stage_dir.mkdir()
         out["stages"] = stages(corpus, stage_dir)
@@ -299,36 +308,36 @@ def bench_corpus(corpus: Path, repeat: int) -> dict[str, object]:
             b2h_dir = work / "b2h"
             b2h_dir.mkdir()
             cmd = [b2h, "-q", "-i", "-nobibsource", "-o", "out", str(fixed)]
-            out["bibtex2html"] = median_run(cmd, b2h_dir, repeat)[:3]
+            out["bibtex2html"] = median_run(cmd, b2h_dir, repeat)[:4]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
 
 
-def startup(repeat: int, medium: Path | None) -> dict[str, tuple[float, float]]:
+def startup(repeat: int, medium: Path | None) -> dict[str, tuple[float, float, float, float, Run]]:
     work = Path(tempfile.mkdtemp(prefix="pubsite-bench-"))
     env = pubsite_env()
     try:
         res = {
-            "python -c pass": median_run([PY, "-c", "pass"], work, repeat)[:3],
-            "pubsite --help": median_run([PY, "-m", "pubsite", "--help"], work, repeat, env=env)[:3],
+            "python -c pass": median_run([PY, "-c", "pass"], work, repeat),
+            "pubsite --help": median_run([PY, "-m", "pubsite", "--help"], work, repeat, env=env),
             "import bibtexparser, jinja2, click, yaml": median_run(
-                [PY, "-c", "import bibtexparser, jinja2, click, yaml"], work, repeat)[:3],
+                [PY, "-c", "import bibtexparser, jinja2, click, yaml"], work, repeat),
         }
         if medium is not None:
             cache = work / ".pubsite-cache"
             res["render medium.bib"] = median_run(
                 [PY, "-m", "pubsite", "render", "--bib", str(medium), "-o", "out.html"], work, repeat,
-                before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)[:3]
+                before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)
         return res
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def fmt(measured: object) -> str:
-    """Wall time, peak RSS of the largest process, and peak PSS of all processes together."""
-    wall, rss, total = measured  # type: ignore[misc]
-    return f"{wall:7.3f} s {rss:7.1f} MB {total:7.1f} MB"
+    """Wall time, peak RSS of the largest process, peak PSS of all processes together, and CPU time."""
+    wall, rss, total, cpu = measured  # type: ignore[misc]
+    return f"{wall:7.3f} s {rss:7.1f} MB {total:7.1f} MB {cpu:7.3f} s"
 
 
 def main() -> None:
@@ -337,25 +346,30 @@ def main() -> None:
                         help="BibTeX file to measure (repeatable; default: the shared corpora)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
     args = parser.parse_args()
-    corpora = args.corpus or [CORPORA / "medium.bib", CORPORA / "large.bib"]
+    # Resolved here: every tool runs in a temp folder, where a relative path names nothing.
+    corpora = [c.resolve() for c in args.corpus or [CORPORA / "medium.bib", CORPORA / "large.bib"]]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
-    print("columns: median wall time, peak RSS of the largest process, peak PSS of all its processes")
+    print("columns: median wall time, peak RSS of the largest process, peak PSS of all its processes,\n"
+          "         median CPU time (user and system) of all its processes")
     for corpus in corpora:
-        res = bench_corpus(corpus.resolve(), args.repeat)
+        res = bench_corpus(corpus, args.repeat)
         bare = res["bare"][0]  # type: ignore[index]
         print(f"\n== {corpus.name}: {res['summary']} (exit {res['code']})")
         print(f"  bare bibtexparser.parse_file   {fmt(res['bare'])}")
         if "bibtex2html" in res:
             print(f"  bibtex2html (repaired file)    {fmt(res['bibtex2html'])}")
-        for name in ("cold", "first", "cold, no cache", "warm", "check"):
+        for name in ("cold", "first", "cold, no cache", "one core", "warm", "check"):
             wall = res[name][0]  # type: ignore[index]
             label = {"check": "warm --check", "cold, no cache": "cold --no-cache",
-                     "first": "cold, 1st run"}.get(name, name)
+                     "first": "cold, 1st run", "one core": "cold, 1 core"}.get(name, name)
             line = f"  pubsite render {label:<15} {fmt(res[name])}   {wall / bare:5.2f}x bare parse"
             if "bibtex2html" in res:
                 line += f"   {wall / res['bibtex2html'][0]:5.2f}x bibtex2html"  # type: ignore[index]
             print(line)
+        cpu = res["bare"][3]  # type: ignore[index]
+        print(f"  CPU time against the bare parse's: cold {res['cold'][3] / cpu:.2f}x on two cores, "  # type: ignore[index]
+              f"{res['one core'][3] / cpu:.2f}x on one (PUBSITE_JOBS=1)")  # type: ignore[index]
         st = res["stages"]
         if "error" in st:  # type: ignore[operator]
             print(f"  stages: {st['error']}")  # type: ignore[index]
@@ -368,7 +382,8 @@ def main() -> None:
     res = startup(max(args.repeat, 5), medium if medium.is_file() else None)
     print("\n== start-up")
     for name, pair in res.items():
-        print(f"  {name:<42} {fmt(pair)}")
+        failed = f"   (exit {pair[4].code}: not a measure)" if pair[4].code else ""  # type: ignore[index]
+        print(f"  {name:<42} {fmt(pair[:4])}{failed}")
     print(f"  pubsite --help / python -c pass: {res['pubsite --help'][0] / res['python -c pass'][0]:.2f}x")
     if "render medium.bib" in res:
         base = res["import bibtexparser, jinja2, click, yaml"][0]
