@@ -61,6 +61,32 @@ def test_an_error_is_raised_here_like_a_serial_run(small_splits: None) -> None:
         parallel.split_map(broken, list(range(6)))
 
 
+@needs_fork
+@pytest.mark.skipif(not hasattr(os, "waitid"), reason="needs waitid")
+def test_a_child_whose_result_was_taken_is_reaped_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "_exiting", [])
+    child = parallel.fork_work(lambda: [1, 2])
+    assert child is not None
+    assert child.result() == [1, 2]  # taken without waiting for the child to exit
+    assert parallel._exiting == [child.pid]
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # until it has exited, left unreaped
+    parallel.reap()
+    assert parallel._exiting == []
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(child.pid, os.WNOHANG)
+    # And every fork first reaps what has exited since.
+    other = parallel.fork_work(lambda: [])
+    assert other is not None and other.result() == []
+    os.waitid(os.P_PID, other.pid, os.WEXITED | os.WNOWAIT)
+    again = parallel.fork_work(lambda: [])
+    assert again is not None
+    assert other.pid not in parallel._exiting
+    with pytest.raises(ChildProcessError):
+        os.waitpid(other.pid, os.WNOHANG)
+    assert again.result() == []
+
+
 def test_a_threaded_process_never_forks() -> None:
     import threading
 
