@@ -20,9 +20,7 @@ shared corpora folder beside the repository.  For each corpus it prints:
 - the ratios against a bare ``bibtexparser.parse_file`` of the same file run
   in the same way (and bibtex2html on the repaired file, when installed);
 - the start-up ratios: ``pubsite --help`` against ``python -c pass``, and a
-  render of the medium corpus against importing its four big dependencies;
-- first, how fast two CPU-bound Python processes run at once, each against
-  alone: what a second core can give a render split over two processes.
+  render of the medium corpus against importing its four big dependencies.
 
 Every tool runs as a fresh subprocess, so times include interpreter start-up,
 as a user or a CI job experiences them; the bare parse and the cold renders
@@ -336,20 +334,6 @@ def startup(repeat: int, medium: Path | None) -> dict[str, tuple[float, float, f
         shutil.rmtree(work, ignore_errors=True)
 
 
-_SPIN = "import time\nt = time.process_time()\nx = 0\nfor i in range(3_000_000): x += i * i % 7\nprint(time.process_time() - t)"
-
-
-def two_at_once(repeat: int) -> float:
-    """How fast a CPU-bound Python process runs while another one runs too, against alone (median
-    CPU-time ratio): what a second core gives a two-process render on this machine."""
-    alone, paired = [], []
-    for _ in range(repeat):
-        alone.append(float(subprocess.run([PY, "-c", _SPIN], capture_output=True, text=True).stdout))
-        both = [subprocess.Popen([PY, "-c", _SPIN], stdout=subprocess.PIPE, text=True) for _ in range(2)]
-        paired += [float(proc.communicate()[0]) for proc in both]
-    return statistics.median(alone) / statistics.median(paired)
-
-
 def fmt(measured: object) -> str:
     """Wall time, peak RSS of the largest process, peak PSS of all processes together, and CPU time."""
     wall, rss, total, cpu = measured  # type: ignore[misc]
@@ -366,8 +350,6 @@ def main() -> None:
     corpora = [c.resolve() for c in args.corpus or [CORPORA / "medium.bib", CORPORA / "large.bib"]]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
-    if (os.cpu_count() or 1) > 1:
-        print(f"two CPU-bound Python processes at once each run at {two_at_once(5):.2f}x their speed alone")
     print("columns: median wall time, peak RSS of the largest process, peak PSS of all its processes,\n"
           "         median CPU time (user and system) of all its processes")
     for corpus in corpora:
