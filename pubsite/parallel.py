@@ -206,7 +206,10 @@ class Forked:
         if isinstance(found, list):
             _exiting.append(self.pid)
             return found
-        os.waitpid(self.pid, 0)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped already (a caller's own wait)
+            pass
         return None
 
     def cancel(self) -> None:
