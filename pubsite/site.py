@@ -16,12 +16,11 @@ from .building import EARLY_BYTES, Progress
 from .config import Config
 from .errors import Problem, ProblemCounts
 from .fsutil import Output, EncodedOutput
-from .model import Site
 
 if TYPE_CHECKING:  # the rest is imported where used: a cached render needs none of it
     from .bib import RawEntry
     from .cache import RenderCache
-    from .model import NewsItem, Publication
+    from .model import NewsItem, Publication, Site
     from .parallel import Forked
 
 
@@ -147,6 +146,8 @@ def build_site(config: Config, progress: Progress | None = None, cache: RenderCa
     # The child's news and bio, or (no child, or it failed) made here, where a bad news file raises.
     (news, news_problems), bio = found[0] if found else (build_news(config), None)
     problems.extend(news_problems)
+    from .model import Site
+
     return Site(publications=tuple(pubs), news=tuple(news), bio=bio), sorted(problems)
 
 
