@@ -387,17 +387,17 @@ class RenderCache:
 _CHUNK = 1000
 
 
-def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None = None,
-                chunks: Callable[[list[tuple[Any, Any]]], list[tuple[Any, Any]]] | None = None,
+def _dump_dicts(*dicts: dict[Any, Any],
+                plain: Callable[[int, list[tuple[Any, Any]]], list[tuple[Any, Any]]] | None = None,
                 ) -> Callable[[BinaryIO], None]:
     """Write dicts as a run of ``(index, items)`` marshal chunks, read back by ``RenderCache._read_dicts``.
 
     Each chunk is preceded by its length: ``marshal.load`` on a file reads it
     a few bytes at a time and took most of a second for a large store, where
     ``marshal.loads`` of the chunk's bytes takes milliseconds.  ``plain(index,
-    value)`` turns a value into what is written, a chunk at a time, so the
-    plain forms of a whole store are never in memory together; ``chunks(items)`` does the same for a
-    chunk's items at once.
+    items)`` turns the items of a chunk of the ``index``-th dict into what is
+    written, a chunk at a time, so the plain forms of a whole store are never
+    in memory together.
     """
     def dump(handle: BinaryIO) -> None:
         for which, mapping in enumerate(dicts):
@@ -405,9 +405,7 @@ def _dump_dicts(*dicts: dict[Any, Any], plain: Callable[[int, Any], Any] | None 
             for start in range(0, len(items), _CHUNK):
                 chunk = items[start:start + _CHUNK]
                 if plain is not None:
-                    chunk = [(key, plain(which, value)) for key, value in chunk]
-                if chunks is not None:
-                    chunk = chunks(chunk)
+                    chunk = plain(which, chunk)
                 data = marshal.dumps((which, chunk))
                 handle.write(len(data).to_bytes(8, "little"))
                 handle.write(data)
@@ -535,8 +533,8 @@ def _fold(new: dict[Any, Any], new_ids: dict[Any, Any],
     return new
 
 
-def _plain_entries() -> Callable[[int, Any], Any]:
-    """What an entry store keeps of a value: publications packed, identities as tuples."""
+def _plain_entries() -> Callable[[int, list[tuple[Any, Any]]], list[tuple[Any, Any]]]:
+    """What an entry store keeps of its items: publications packed, identities as tuples."""
     from .matching import Identity
     from .model import Publication
     from .packing import pack
@@ -544,11 +542,13 @@ def _plain_entries() -> Callable[[int, Any], Any]:
     def identity(value: Any) -> Any:
         return value.values() if isinstance(value, Identity) else value
 
-    def plain(which: int, value: Any) -> Any:
-        if which == 0:
-            built, problems, ident = value
-            return pack(built) if isinstance(built, Publication) else built, problems, identity(ident)
-        return identity(value)
+    def record(value: Any) -> Any:
+        built, problems, ident = value
+        return pack(built) if isinstance(built, Publication) else built, problems, identity(ident)
+
+    def plain(which: int, items: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+        made = record if which == 0 else identity
+        return [(key, made(value)) for key, value in items]
 
     return plain
 
@@ -627,7 +627,7 @@ class FragmentStore:
         changed = new.keys() != self.old.keys()
         self.old, self.new = {}, {}
         if changed:
-            def plain(items: list[tuple[bytes, tuple[Any, Any]]]) -> list[tuple[bytes, tuple[Any, Any]]]:
+            def plain(_: int, items: list[tuple[bytes, tuple[Any, Any]]]) -> list[tuple[bytes, tuple[Any, Any]]]:
                 if data is None:
                     return items
                 # A value's two pieces in the order they were parked, so the reads go forward.
@@ -635,7 +635,7 @@ class FragmentStore:
                 return [(key, (html, line)) for (key, _), html, line in zip(items, read, read)]
 
             def write() -> None:
-                self.cache._write(self.name, _dump_dicts(new, chunks=plain))
+                self.cache._write(self.name, _dump_dicts(new, plain=plain))
                 self.cache._prune("fragments-", KEEP_ENTRY_STORES)
 
             aside.write_aside(write, len(new), self.name)

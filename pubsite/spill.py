@@ -88,16 +88,7 @@ class Spill:
         """
         if isinstance(piece, str):
             return piece
-        if isinstance(piece, bytes):
-            return piece.decode("utf-8", "surrogatepass")
-        which, place = piece & 1, piece >> 1
-        at, size = place >> 32, place & 0xFFFFFFFF
-        block_which, start, block = self._block
-        offset = at - start
-        if block_which != which or offset < 0 or offset + size > len(block):
-            block = memoryview(os.pread(self._files[which].fileno(), max(size, _READ_AHEAD), at))
-            self._block, offset = (which, at, block), 0
-        return str(block[offset:offset + size], "utf-8", "surrogatepass")
+        return str(self._read((piece,))[0], "utf-8", "surrogatepass")  # type: ignore[arg-type]
 
     def joined(self, pieces: Iterable[Piece], separator: bytes) -> bytes:
         """The UTF-8 bytes of ``pieces`` joined by ``separator``, parked ones never decoded.
